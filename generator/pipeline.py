@@ -1,0 +1,59 @@
+"""spec file -> {relative path: bytes} of the generated tree. Pure: nothing here writes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .build_ir import build_api
+from .build_models import build_models
+from .format import format_python
+from .ir import Api
+from .load import SpecDocument, load_spec
+from .render import environment, render
+from .settings import TEMPLATES
+from .stamp import header
+from .validate import validate
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """What one generation produced."""
+
+    doc: SpecDocument
+    api: Api
+    files: dict[str, bytes]
+
+
+def build(spec_path: Path, settings: Mapping[str, Any], templates: Path = TEMPLATES) -> Result:
+    """Load, validate, interpret and render; raise SpecError on a bad spec."""
+    doc = load_spec(spec_path)
+    validate(doc)
+    models_source, model_classes = build_models(doc)
+    api, uses_any = build_api(doc, model_classes, settings)
+    env = environment(templates)
+    pkg = api.package
+    context = {"api": api, "uses_any": uses_any}
+    python: dict[str, str] = {
+        f"{pkg}/models.py": models_source,
+        f"{pkg}/__init__.py": render(env, "package/__init__.py.j2", **context),
+        f"{pkg}/_client.py": render(env, "package/_client.py.j2", **context),
+        f"{pkg}/operations.py": render(env, "package/operations.py.j2", **context),
+    }
+    for runtime in sorted((templates / "runtime").glob("*.py")):
+        python[f"{pkg}/{runtime.name}"] = runtime.read_text("utf-8")
+    markdown: dict[str, str] = {
+        f"{pkg}/README.md": render(env, "package/README.md.j2", **context),
+        f"{pkg}/docs/index.md": render(env, "docs/index.md.j2", **context),
+    }
+    for op in api.operations:
+        markdown[f"{pkg}/docs/{op.doc_path}"] = render(env, "docs/operation.md.j2", op=op, **context)
+    files: dict[str, bytes] = {}
+    for relpath, source in python.items():
+        files[relpath] = (header(doc.sha256) + format_python(source, relpath)).encode("utf-8")
+    for relpath, text in markdown.items():
+        files[relpath] = (header(doc.sha256, "<!--") + text).encode("utf-8")
+    files[f"{pkg}/py.typed"] = header(doc.sha256).encode("utf-8")
+    return Result(doc, api, files)

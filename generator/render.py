@@ -1,0 +1,25 @@
+"""Jinja2 rendering: templates print what the IR holds; no logic beyond loops and conditionals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+
+def environment(templates: Path) -> jinja2.Environment:
+    """A strict environment: an undefined name fails the build instead of printing nothing."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,  # we emit Python and Markdown; escaping happened in the IR (naming.py)
+    )
+
+
+def render(env: jinja2.Environment, template: str, **context: Any) -> str:
+    """Render one template with the given context."""
+    return env.get_template(template).render(**context)

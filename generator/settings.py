@@ -1,0 +1,28 @@
+"""Project settings from [tool.norce-codegen] in pyproject.toml, and the pinned model options."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = PROJECT_ROOT / "templates"
+
+DEFAULTS: dict[str, Any] = {
+    "spec": "spec/norce-checkout-order.yaml",
+    "out": "generated",
+    "package": "norce_checkout_order",
+    "client-class": "OrderClient",
+    "header-names": {},
+}
+
+
+def load_settings(root: Path = PROJECT_ROOT) -> dict[str, Any]:
+    """Defaults overlaid with the project's [tool.norce-codegen] table."""
+    settings = dict(DEFAULTS)
+    pyproject = root / "pyproject.toml"
+    if pyproject.exists():
+        table = tomllib.loads(pyproject.read_text("utf-8")).get("tool", {}).get("norce-codegen", {})
+        settings.update(table)
+    return settings

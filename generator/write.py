@@ -1,0 +1,79 @@
+"""The only module that writes: a whole tree into place atomically, never outside its folder."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path, PurePosixPath
+
+
+class WriteError(Exception):
+    """The output could not be written; the previous output is untouched."""
+
+
+def safe_relpath(relpath: str) -> PurePosixPath:
+    """Reject paths that could leave the output folder (absolute, ``..``, backslashes, NUL)."""
+    path = PurePosixPath(relpath)
+    if (not relpath or path.is_absolute() or "\\" in relpath or "\x00" in relpath
+            or any(part in ("", ".", "..") for part in relpath.split("/"))):
+        raise WriteError(f"refusing to write unsafe path {relpath!r}")
+    return path
+
+
+def write_tree(out: Path, files: Mapping[str, bytes]) -> None:
+    """Replace ``out`` with exactly ``files`` (relative POSIX paths -> bytes), all or nothing.
+
+    The tree is written to a sibling temp folder first, then swapped in with two renames, so a
+    failure at any point leaves the old ``out`` as it was.
+    """
+    out = out.absolute()
+    parent = out.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=parent))
+    except OSError as exc:
+        raise WriteError(f"cannot write into {parent}: {exc.strerror}") from None
+    try:
+        for relpath, data in sorted(files.items()):
+            target = staging.joinpath(*safe_relpath(relpath).parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if not target.resolve().is_relative_to(staging.resolve()):
+                raise WriteError(f"refusing to write {relpath!r}: it resolves outside {out}")
+            target.write_bytes(data)
+        _swap(staging, out)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise WriteError(f"cannot write {out}: {exc.strerror or exc}") from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def _swap(staging: Path, out: Path) -> None:
+    if out.is_symlink():
+        raise WriteError(f"refusing to replace {out}: it is a symlink")
+    if not out.exists():
+        os.rename(staging, out)
+        return
+    backup = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+    backup.rmdir()
+    os.rename(out, backup)
+    try:
+        os.rename(staging, out)
+    except OSError:
+        os.rename(backup, out)
+        raise
+    shutil.rmtree(backup, ignore_errors=True)
+
+
+def read_tree(root: Path) -> dict[str, bytes]:
+    """Every regular file under ``root`` as {relative POSIX path: bytes}; skips caches."""
+    files: dict[str, bytes] = {}
+    if not root.is_dir():
+        return files
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and ".mypy_cache" not in path.parts:
+            files[path.relative_to(root).as_posix()] = path.read_bytes()
+    return files
