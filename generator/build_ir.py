@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from .diagnostics import fail, json_pointer
@@ -34,11 +34,13 @@ class _Context:
         return node
 
     def model(self, ref: str, mode: str, where: tuple[object, ...]) -> str:
-        name = ref[len(SCHEMA_PREFIX):]
+        name = ref[len(SCHEMA_PREFIX) :]
         base = pascal_case(name) if name not in self.model_classes else name
         candidate = base + mode.capitalize() if name in self.split else base
         if candidate not in self.model_classes:
-            raise fail(self.doc.path, where, f"schema {name!r} produced no model class {candidate!r}")
+            raise fail(
+                self.doc.path, where, f"schema {name!r} produced no model class {candidate!r}"
+            )
         return "models." + candidate
 
     def annotation(self, schema: Any, mode: str, where: tuple[object, ...]) -> str:
@@ -48,7 +50,7 @@ class _Context:
             return "Any"
         ref = schema.get("$ref")
         if isinstance(ref, str):
-            if ref.startswith(SCHEMA_PREFIX) and "/" not in ref[len(SCHEMA_PREFIX):]:
+            if ref.startswith(SCHEMA_PREFIX) and "/" not in ref[len(SCHEMA_PREFIX) :]:
                 return self.model(ref, mode, where)
             return self.annotation(self.deref(schema), mode, where)
         for key in ("allOf", "oneOf", "anyOf"):
@@ -81,7 +83,7 @@ def _split_schemas(data: dict[str, Any]) -> set[str]:
                     direct[name] = True
                 ref = node.get("$ref")
                 if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX):
-                    refs[name].add(ref[len(SCHEMA_PREFIX):])
+                    refs[name].add(ref[len(SCHEMA_PREFIX) :])
     split = {name for name, flag in direct.items() if flag}
     changed = True
     while changed:  # transitive closure; bounded by the number of schemas
@@ -93,13 +95,15 @@ def _split_schemas(data: dict[str, Any]) -> set[str]:
     return split
 
 
-def build_api(doc: SpecDocument, model_classes: set[str], settings: Mapping[str, Any]) -> tuple[Api, bool]:
+def build_api(
+    doc: SpecDocument, model_classes: set[str], settings: Mapping[str, Any]
+) -> tuple[Api, bool]:
     """Return the IR and whether generated code needs ``typing.Any``."""
     ctx = _Context(doc, model_classes)
     data = doc.data
     raw_ops = list(_iter_operations(ctx))
     client_headers = _client_headers(ctx, raw_ops, settings)
-    operations = [_operation(ctx, *raw, client_headers) for raw in raw_ops]
+    operations = [_operation(ctx, *raw, client_headers=client_headers) for raw in raw_ops]
     names = unique([op.python_name for op in operations])
     operations = [_renamed(op, name) for op, name in zip(operations, names, strict=True)]
     operations.sort(key=lambda op: (op.path, HTTP_METHODS.index(op.method.lower())))
@@ -107,8 +111,12 @@ def build_api(doc: SpecDocument, model_classes: set[str], settings: Mapping[str,
     description = clean_text(info.get("description"))
     build = next((line for line in description.split("\n") if line.startswith("Build ")), "")
     title, version = one_line(info.get("title")), one_line(info.get("version"))
-    sample = next((op for op in operations if op.method == "GET" and op.path.count("{") == 1), operations[0])
-    sample_args = ", ".join(py_literal(f"<{p.wire_name}>") for p in sample.params if p.location == "path")
+    sample = next(
+        (op for op in operations if op.method == "GET" and op.path.count("{") == 1), operations[0]
+    )
+    sample_args = ", ".join(
+        py_literal(f"<{p.wire_name}>") for p in sample.params if p.location == "path"
+    )
     api = Api(
         title=title,
         version=version,
@@ -137,7 +145,10 @@ def _renamed(op: Operation, name: str) -> Operation:
     return replace(op, python_name=name, doc_path=f"operations/{name}.md")
 
 
-def _iter_operations(ctx: _Context) -> Any:
+RawOperation = tuple[str, str, dict[str, Any], list[Any]]
+
+
+def _iter_operations(ctx: _Context) -> Iterator[RawOperation]:
     for path, item in (ctx.doc.data.get("paths") or {}).items():
         if str(path).startswith("x-"):
             continue
@@ -147,18 +158,24 @@ def _iter_operations(ctx: _Context) -> Any:
                 yield path, method, item[method], shared
 
 
-def _parameters(ctx: _Context, where: tuple[object, ...], op: dict[str, Any], shared: list[Any]) -> list[
-        tuple[dict[str, Any], tuple[object, ...]]]:
+def _parameters(
+    ctx: _Context, where: tuple[object, ...], op: dict[str, Any], shared: list[Any]
+) -> list[tuple[dict[str, Any], tuple[object, ...]]]:
     """Operation parameters overriding path-level ones by (name, in), in declaration order."""
     merged: dict[tuple[str, str], tuple[dict[str, Any], tuple[object, ...]]] = {}
-    for source, params in ((where[:2] + ("parameters",), shared), (where + ("parameters",), op.get("parameters") or [])):
+    for source, params in (
+        (where[:2] + ("parameters",), shared),
+        (where + ("parameters",), op.get("parameters") or []),
+    ):
         for index, raw in enumerate(params):
             param = ctx.deref(raw)
             merged[(param["name"], param["in"])] = (param, source + (index,))
     return list(merged.values())
 
 
-def _client_headers(ctx: _Context, raw_ops: list[Any], settings: Mapping[str, Any]) -> list[ClientHeader]:
+def _client_headers(
+    ctx: _Context, raw_ops: list[RawOperation], settings: Mapping[str, Any]
+) -> list[ClientHeader]:
     """Headers every operation declares become client settings (x-merchant, x-channel, x-adapterid)."""
     per_op: list[dict[str, dict[str, Any]]] = []
     for path, method, op, shared in raw_ops:
@@ -182,33 +199,47 @@ def _client_headers(ctx: _Context, raw_ops: list[Any], settings: Mapping[str, An
     ]
 
 
-def _operation(ctx: _Context, path: str, method: str, op: dict[str, Any], shared: list[Any],
-               client_headers: list[ClientHeader]) -> Operation:
+def _operation(
+    ctx: _Context,
+    path: str,
+    method: str,
+    op: dict[str, Any],
+    shared: list[Any],
+    *,
+    client_headers: list[ClientHeader],
+) -> Operation:
     where: tuple[object, ...] = ("paths", path, method)
     client_wire = {h.wire_name for h in client_headers}
     params: list[Param] = []
     for param, pointer in _parameters(ctx, where, op, shared):
         if param["in"] == "header" and param["name"].lower() in client_wire:
             continue
-        if param["in"] == "cookie" or (param["in"] == "header" and param["name"].lower() in {"authorization", "content-type", "accept"}):
+        if param["in"] == "cookie" or (
+            param["in"] == "header"
+            and param["name"].lower() in {"authorization", "content-type", "accept"}
+        ):
             continue
         annotation = ctx.annotation(param.get("schema"), "request", pointer + ("schema",))
         required = param.get("required") is True or param["in"] == "path"
-        params.append(Param(
-            wire_name=param["name"],
-            python_name=snake_case(param["name"]),
-            location=param["in"],
-            annotation=annotation if required else f"{annotation} | None",
-            required=required,
-            description=clean_text(param.get("description")),
-            wire_literal=py_literal(param["name"]),
-        ))
-    names = unique([p.python_name for p in params] + [h.python_name for h in client_headers] + ["body"])
+        params.append(
+            Param(
+                wire_name=param["name"],
+                python_name=snake_case(param["name"]),
+                location=param["in"],
+                annotation=annotation if required else f"{annotation} | None",
+                required=required,
+                description=clean_text(param.get("description")),
+                wire_literal=py_literal(param["name"]),
+            )
+        )
+    names = unique(
+        [p.python_name for p in params] + [h.python_name for h in client_headers] + ["body"]
+    )
     params = [_param_named(p, n) for p, n in zip(params, names, strict=False)]
     body = _body(ctx, where, op)
     responses = _responses(ctx, where, op)
     success = next((r for r in responses if r.is_success), None)
-    success_annotation = (success.annotation if success and success.annotation else "None")
+    success_annotation = success.annotation if success and success.annotation else "None"
     python_name = snake_case(op["operationId"])
     summary = one_line(op.get("summary")) or one_line(op.get("description")) or op["operationId"]
     description = clean_text(op.get("description"))
@@ -233,8 +264,11 @@ def _operation(ctx: _Context, path: str, method: str, op: dict[str, Any], shared
         has_keywords=any(not a.positional for a in args),
         call_args=", ".join(a.name if a.positional else f"{a.name}={a.name}" for a in args),
         docstring=_docstring(summary, description, args, success_annotation, op),
-        literals={"method": py_literal(method.upper()), "path": py_literal(path),
-                  "operation_id": py_literal(op["operationId"])},
+        literals={
+            "method": py_literal(method.upper()),
+            "path": py_literal(path),
+            "operation_id": py_literal(op["operationId"]),
+        },
         example=_example(python_name, params, body),
         doc_path=f"operations/{python_name}.md",
     )
@@ -247,21 +281,48 @@ def _param_named(param: Param, name: str) -> Param:
 
 
 def _args(params: list[Param], client_headers: list[ClientHeader], body: Body | None) -> list[Arg]:
-    args = [Arg(p.python_name, p.annotation, None, doc_text(f"{p.description} (path ``{p.wire_name}``)"), True)
-            for p in params if p.location == "path"]
+    args = [
+        Arg(
+            p.python_name,
+            p.annotation,
+            None,
+            doc_text(f"{p.description} (path ``{p.wire_name}``)"),
+            True,
+        )
+        for p in params
+        if p.location == "path"
+    ]
     if body is not None:
         default = None if body.required else _NOT_GIVEN
         annotation = body.annotation if body.required else f"{body.annotation} | NotGiven"
-        args.append(Arg("body", annotation, default, doc_text(body.description or "Request body."), False))
+        args.append(
+            Arg("body", annotation, default, doc_text(body.description or "Request body."), False)
+        )
     for p in params:
         if p.location != "path":
             default = None if p.required else "None"
-            args.append(Arg(p.python_name, p.annotation, default,
-                            doc_text(f"{p.description} ({p.location} ``{p.wire_name}``)"), False))
+            args.append(
+                Arg(
+                    p.python_name,
+                    p.annotation,
+                    default,
+                    doc_text(f"{p.description} ({p.location} ``{p.wire_name}``)"),
+                    False,
+                )
+            )
     for h in client_headers:
-        args.append(Arg(h.python_name, "str | None | NotGiven", _NOT_GIVEN,
-                        doc_text(f"{h.description} (header ``{h.wire_name}``; defaults to the client's "
-                                 f"``{h.python_name}``, None omits it)"), False))
+        args.append(
+            Arg(
+                h.python_name,
+                "str | None | NotGiven",
+                _NOT_GIVEN,
+                doc_text(
+                    f"{h.description} (header ``{h.wire_name}``; defaults to the client's "
+                    f"``{h.python_name}``, None omits it)"
+                ),
+                False,
+            )
+        )
     # Required keywords first, for readability; sorted() is stable so spec order holds within each group.
     return sorted(args, key=lambda a: (not a.positional, a.default is not None))
 
@@ -303,14 +364,18 @@ def _fields(ctx: _Context, schema: Any) -> tuple[Field, ...]:
     for name, prop in (resolved.get("properties") or {}).items():
         prop_resolved = ctx.deref(prop) if isinstance(prop, dict) else {}
         kind = _type_label(ctx, prop)
-        fields.append(Field(
-            name=str(name),
-            python_name=snake_case(str(name)),
-            type=kind,
-            required=name in required,
-            read_only=isinstance(prop, dict) and prop.get("readOnly") is True,
-            description=one_line((prop or {}).get("description") or prop_resolved.get("description")),
-        ))
+        fields.append(
+            Field(
+                name=str(name),
+                python_name=snake_case(str(name)),
+                type=kind,
+                required=name in required,
+                read_only=isinstance(prop, dict) and prop.get("readOnly") is True,
+                description=one_line(
+                    (prop or {}).get("description") or prop_resolved.get("description")
+                ),
+            )
+        )
     return tuple(fields)
 
 
@@ -319,7 +384,7 @@ def _type_label(ctx: _Context, schema: Any) -> str:
     if not isinstance(schema, dict):
         return "any"
     if isinstance(schema.get("$ref"), str):
-        return schema["$ref"].rsplit("/", 1)[-1]
+        return str(schema["$ref"]).rsplit("/", 1)[-1]
     for key in ("allOf", "oneOf", "anyOf"):
         if isinstance(schema.get(key), list) and len(schema[key]) == 1:
             return _type_label(ctx, schema[key][0])
@@ -336,8 +401,11 @@ def _example_value(ctx: _Context, schema: Any) -> dict[str, Any] | None:
     if "example" in resolved and isinstance(resolved["example"], dict):
         return dict(resolved["example"])
     props = resolved.get("properties") or {}
-    values = {str(k): v["example"] for k, v in props.items()
-              if isinstance(v, dict) and "example" in v and not v.get("readOnly")}
+    values = {
+        str(k): v["example"]
+        for k, v in props.items()
+        if isinstance(v, dict) and "example" in v and not v.get("readOnly")
+    }
     return values or None
 
 
@@ -345,7 +413,7 @@ def _body_example(ctx: _Context, schema: Any, annotation: str) -> str | None:
     """A Python expression for an example body, from the spec's examples (literals via repr)."""
     if annotation.startswith("list[models."):
         item = _example_value(ctx, (ctx.deref(schema) or {}).get("items"))
-        model = annotation[len("list["):-1]
+        model = annotation[len("list[") : -1]
         return f"[{model}.model_validate({py_literal(item)})]" if item else None
     if annotation.startswith("models."):
         value = _example_value(ctx, schema)
@@ -365,16 +433,20 @@ def _responses(ctx: _Context, where: tuple[object, ...], op: dict[str, Any]) -> 
         if media is not None and content[media].get("schema") is not None:
             pointer = where + ("responses", status, "content", media, "schema")
             annotation = ctx.annotation(content[media]["schema"], "response", pointer)
-        result.append(Response(
-            status=str(status),
-            description=one_line(response.get("description")),
-            annotation=annotation,
-            is_success=str(status).startswith("2"),
-        ))
+        result.append(
+            Response(
+                status=str(status),
+                description=one_line(response.get("description")),
+                annotation=annotation,
+                is_success=str(status).startswith("2"),
+            )
+        )
     return result
 
 
-def _docstring(summary: str, description: str, args: list[Arg], returns: str, op: dict[str, Any]) -> str:
+def _docstring(
+    summary: str, description: str, args: list[Arg], returns: str, op: dict[str, Any]
+) -> str:
     lines = [doc_text(summary)]
     if description and description != summary:
         lines += ["", doc_text(description)]
@@ -382,7 +454,11 @@ def _docstring(summary: str, description: str, args: list[Arg], returns: str, op
         lines += ["", "Deprecated by the API."]
     if args:
         lines += ["", "Args:"] + [f"    {a.name}: {a.doc}" for a in args]
-    lines += ["", "Returns:", f"    {returns}" if returns != "None" else "    None (no response body)."]
+    lines += [
+        "",
+        "Returns:",
+        f"    {returns}" if returns != "None" else "    None (no response body).",
+    ]
     lines += ["", "Raises:", "    APIStatusError: on a non-2xx response (a subclass per status)."]
     return "\n".join(lines)
 
@@ -396,35 +472,49 @@ def _example(python_name: str, params: list[Param], body: Body | None) -> str:
 
 def _servers(data: dict[str, Any]) -> tuple[Server, ...]:
     servers = []
-    raw_names = [snake_case(one_line(s.get("description")) or f"server_{i}")
-                 for i, s in enumerate(data.get("servers") or [])]
+    raw_names = [
+        snake_case(one_line(s.get("description")) or f"server_{i}")
+        for i, s in enumerate(data.get("servers") or [])
+    ]
     for server, name in zip(data.get("servers") or [], unique(raw_names), strict=True):
         url = str(server.get("url", ""))
-        servers.append(Server(
-            name=name.rstrip("_"),
-            url=url,
-            url_literal=py_literal(url),
-            description=one_line(server.get("description")),
-            variables=tuple(str(v) for v in (server.get("variables") or {})),
-        ))
+        servers.append(
+            Server(
+                name=name.rstrip("_"),
+                url=url,
+                url_literal=py_literal(url),
+                description=one_line(server.get("description")),
+                variables=tuple(str(v) for v in (server.get("variables") or {})),
+            )
+        )
     return tuple(servers)
 
 
 def _auth_header(data: dict[str, Any]) -> str:
     schemes = (data.get("components") or {}).get("securitySchemes") or {}
     for scheme in schemes.values():
-        if isinstance(scheme, dict) and scheme.get("type") == "apiKey" and scheme.get("in") == "header":
+        if (
+            isinstance(scheme, dict)
+            and scheme.get("type") == "apiKey"
+            and scheme.get("in") == "header"
+        ):
             return str(scheme.get("name"))
     return "Authorization"
 
 
 def _tags(data: dict[str, Any], operations: list[Operation]) -> tuple[Tag, ...]:
     declared = [str(t.get("name")) for t in data.get("tags") or [] if isinstance(t, dict)]
-    descriptions = {str(t.get("name")): clean_text(t.get("description")) for t in data.get("tags") or []
-                    if isinstance(t, dict)}
+    descriptions = {
+        str(t.get("name")): clean_text(t.get("description"))
+        for t in data.get("tags") or []
+        if isinstance(t, dict)
+    }
     order = declared + sorted({op.tag for op in operations} - set(declared))
-    return tuple(Tag(name, descriptions.get(name, ""), tuple(op for op in operations if op.tag == name))
-                 for name in order if any(op.tag == name for op in operations))
+    return tuple(
+        Tag(name, descriptions.get(name, ""), tuple(op for op in operations if op.tag == name))
+        for name in order
+        if any(op.tag == name for op in operations)
+    )
 
 
 __all__ = ["build_api", "json_pointer"]

@@ -6,14 +6,14 @@ import ast
 import re
 from typing import Any
 
-from datamodel_code_generator import (
+from datamodel_code_generator import generate
+from datamodel_code_generator.enums import (
     DataModelType,
     InputFileType,
     OpenAPIScope,
-    PythonVersion,
     ReadOnlyWriteOnlyModelType,
-    generate,
 )
+from datamodel_code_generator.format import PythonVersion
 
 from .diagnostics import fail
 from .load import SpecDocument
@@ -64,6 +64,9 @@ def _open_enums(source: str) -> str:
     body = _ENUM_BASE.sub(r"class \1(OpenStrEnum):", body)
     body = body.replace("from enum import StrEnum\n", "")
     if "OpenStrEnum" in body:
-        body = body.replace("from __future__ import annotations\n",
-                            "from __future__ import annotations\n\nfrom ._types import OpenStrEnum\n", 1)
+        body = body.replace(
+            "from __future__ import annotations\n",
+            "from __future__ import annotations\n\nfrom ._types import OpenStrEnum\n",
+            1,
+        )
     return body + "\n"

@@ -39,24 +39,35 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(required=True, metavar="command")
 
-    generate = commands.add_parser("generate", help="write the client and docs into the output folder",
-                                   description="Validate the spec and (re)write the output folder atomically.")
+    generate = commands.add_parser(
+        "generate",
+        help="write the client and docs into the output folder",
+        description="Validate the spec and (re)write the output folder atomically.",
+    )
     _common(generate, settings)
     generate.set_defaults(handler=_generate)
 
-    check = commands.add_parser("check", help="fail if the output folder is not what generate would write",
-                                description="Regenerate in memory and compare with the output folder; "
-                                            "exit 1 listing stale, edited, missing or extra files.")
+    check = commands.add_parser(
+        "check",
+        help="fail if the output folder is not what generate would write",
+        description="Regenerate in memory and compare with the output folder; "
+        "exit 1 listing stale, edited, missing or extra files.",
+    )
     _common(check, settings)
     check.set_defaults(handler=_check)
     return parser
 
 
 def _common(parser: argparse.ArgumentParser, settings: dict[str, object]) -> None:
-    parser.add_argument("--spec", type=Path, default=PROJECT_ROOT / str(settings["spec"]),
-                        help="OpenAPI description (YAML or JSON); default: %(default)s")
-    parser.add_argument("--out", type=Path, default=None,
-                        help="output folder; default: generated/ of this project")
+    parser.add_argument(
+        "--spec",
+        type=Path,
+        default=PROJECT_ROOT / str(settings["spec"]),
+        help="OpenAPI description (YAML or JSON); default: %(default)s",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=None, help="output folder; default: generated/ of this project"
+    )
 
 
 def _out(args: argparse.Namespace) -> Path:
@@ -70,8 +81,10 @@ def _generate(args: argparse.Namespace) -> int:
     result = build(args.spec, load_settings())
     out = _out(args)
     write_tree(out, result.files)
-    print(f"generated {len(result.files)} files into {out} "
-          f"({len(result.api.operations)} operations, spec sha256 {result.doc.sha256[:12]})")
+    print(
+        f"generated {len(result.files)} files into {out} "
+        f"({len(result.api.operations)} operations, spec sha256 {result.doc.sha256[:12]})"
+    )
     return EXIT_OK
 
 
@@ -81,8 +94,11 @@ def _check(args: argparse.Namespace) -> int:
     current = read_tree(out)
     problems = [f"missing: {p}" for p in sorted(result.files.keys() - current.keys())]
     problems += [f"extra: {p}" for p in sorted(current.keys() - result.files.keys())]
-    problems += [f"differs: {p}" for p in sorted(result.files.keys() & current.keys())
-                 if result.files[p] != current[p]]
+    problems += [
+        f"differs: {p}"
+        for p in sorted(result.files.keys() & current.keys())
+        if result.files[p] != current[p]
+    ]
     if problems:
         print(f"{out} is stale or was edited by hand (run `make generate`):", file=sys.stderr)
         for problem in problems:

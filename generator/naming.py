@@ -12,13 +12,27 @@ _RESERVED = (
     set(keyword.kwlist)
     | set(keyword.softkwlist)
     | set(dir(builtins))
-    | {"self", "cls", "options", "models", "operations", "httpx", "typing", "Request", "NOT_GIVEN",
-       "NotGiven", "RequestOptions", "Any"}
+    | {
+        "self",
+        "cls",
+        "options",
+        "models",
+        "operations",
+        "httpx",
+        "typing",
+        "Request",
+        "NOT_GIVEN",
+        "NotGiven",
+        "RequestOptions",
+        "Any",
+    }
 )
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _NON_WORD = re.compile(r"[^0-9a-zA-Z]+")
 # Characters that change how text *looks* without being visible: line separators, bidi overrides, NUL.
-_INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_INVISIBLE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
 
 
 def _words(name: str) -> list[str]:
@@ -81,7 +95,12 @@ def py_literal(value: object) -> str:
 def clean_text(text: object) -> str:
     """Spec prose made safe for a docstring or Markdown: no invisible or line-breaking tricks."""
     value = str(text) if text is not None else ""
-    value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    value = (
+        value.replace("\r\n", "\n")
+        .replace("\r", "\n")
+        .replace("\u2028", "\n")
+        .replace("\u2029", "\n")
+    )
     return _INVISIBLE.sub("", value).strip()
 
 

@@ -85,7 +85,7 @@ def _check_schema(doc: SpecDocument) -> Iterator[Diagnostic]:
         return
     for error in errors:
         deepest = _deepest(error)
-        path = tuple(deepest.absolute_path)
+        path: tuple[object, ...] = tuple(deepest.absolute_path)
         if path and path[0] in _TOP_LEVEL:
             last_absolute = tuple(error.absolute_path)
         else:

@@ -16,8 +16,13 @@ class WriteError(Exception):
 def safe_relpath(relpath: str) -> PurePosixPath:
     """Reject paths that could leave the output folder (absolute, ``..``, backslashes, NUL)."""
     path = PurePosixPath(relpath)
-    if (not relpath or path.is_absolute() or "\\" in relpath or "\x00" in relpath
-            or any(part in ("", ".", "..") for part in relpath.split("/"))):
+    if (
+        not relpath
+        or path.is_absolute()
+        or "\\" in relpath
+        or "\x00" in relpath
+        or any(part in ("", ".", "..") for part in relpath.split("/"))
+    ):
         raise WriteError(f"refusing to write unsafe path {relpath!r}")
     return path
 

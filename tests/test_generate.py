@@ -17,8 +17,14 @@ PACKAGE = GENERATED / "norce_checkout_order"
 
 
 def run_generator(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
 
 
 def test_generate_twice_gives_byte_identical_trees(tmp_path: Path) -> None:
@@ -105,9 +111,21 @@ def test_unwritable_output_is_a_clear_error_and_loses_nothing(tmp_path: Path) ->
 
 
 def test_generated_package_passes_mypy_strict() -> None:
-    result = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", "-p",
-                             "norce_checkout_order"], cwd=GENERATED, capture_output=True, text=True,
-                            timeout=300)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--no-incremental",
+            "-p",
+            "norce_checkout_order",
+        ],
+        cwd=GENERATED,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -115,10 +133,19 @@ def test_generated_package_imports_quickly() -> None:
     """``python -X importtime``: the package's cumulative import time stays under 300 ms."""
     best = None
     for _ in range(3):  # best of three: the machine is shared and noisy
-        result = subprocess.run([sys.executable, "-X", "importtime", "-c", "import norce_checkout_order"],
-                                cwd=GENERATED, capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", "import norce_checkout_order"],
+            cwd=GENERATED,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert result.returncode == 0, result.stderr
-        line = [ln for ln in result.stderr.splitlines() if ln.rstrip().endswith("| norce_checkout_order")][-1]
+        line = [
+            ln
+            for ln in result.stderr.splitlines()
+            if ln.rstrip().endswith("| norce_checkout_order")
+        ][-1]
         cumulative_us = int(line.split("|")[1])
         best = cumulative_us if best is None else min(best, cumulative_us)
     assert best is not None and best < 300_000, f"{best / 1000:.0f} ms"
@@ -126,6 +153,12 @@ def test_generated_package_imports_quickly() -> None:
 
 def test_generated_package_does_not_import_the_generator() -> None:
     code = "import sys, norce_checkout_order; assert 'generator' not in sys.modules; print('ok')"
-    result = subprocess.run([sys.executable, "-c", code], cwd=GENERATED, capture_output=True, text=True,
-                            timeout=60, env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"})
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=GENERATED,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={k: v for k, v in os.environ.items() if k != "PYTHONPATH"},
+    )
     assert result.stdout.strip() == "ok", result.stderr

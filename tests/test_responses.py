@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from conftest import SEEDS
-
 from norce_checkout_order import NotFoundError, models
 
 
@@ -26,7 +25,9 @@ def test_published_response_example_parses_into_its_model(client: Any, httpserve
     httpserver.expect_oneshot_request(path, method="POST").respond_with_json(sample)
 
     result = client.add_transaction_for_order_payment(
-        "o-1", "p-1", body=models.PaymentTransactionRequest(event=models.PaymentEvent.open, amount=0.1)
+        "o-1",
+        "p-1",
+        body=models.PaymentTransactionRequest(event=models.PaymentEvent.open, amount=0.1),
     )
 
     assert isinstance(result, models.PaymentTransactionResponse)
@@ -40,9 +41,9 @@ def test_published_response_example_parses_into_its_model(client: Any, httpserve
 
 def test_404_raises_not_found_with_code_and_message(client: Any, httpserver: Any) -> None:
     body = {"code": "order-not-found", "message": "Order with id:o-404 not found."}
-    httpserver.expect_oneshot_request("/checkout/order/api/v0/checkout/orders/o-404").respond_with_json(
-        body, status=404
-    )
+    httpserver.expect_oneshot_request(
+        "/checkout/order/api/v0/checkout/orders/o-404"
+    ).respond_with_json(body, status=404)
 
     with pytest.raises(NotFoundError) as caught:
         client.get_checkout_order("o-404")

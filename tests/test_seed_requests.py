@@ -14,10 +14,9 @@ import pydantic
 import pytest
 import yaml
 from conftest import API_KEY, SEEDS, SPEC
+from norce_checkout_order import NotGiven, operations
 from werkzeug import Request as WerkzeugRequest
 from werkzeug import Response
-
-from norce_checkout_order import NotGiven, operations
 
 PLAYGROUND = "https://customer-slug.api-se.playground.norce.tech/checkout/order"
 _CURL = re.compile(
@@ -43,8 +42,11 @@ def _seed_requests() -> list[SeedRequest]:
             assert match["url"].startswith(PLAYGROUND), match["url"]
             body = json.loads(match["body"]) if match["body"] is not None else None
             headers = dict(_HEADER.findall(match["rest"]))
-            found.append(SeedRequest(match["method"], match["url"][len(PLAYGROUND):], headers, body,
-                                     page.name))
+            found.append(
+                SeedRequest(
+                    match["method"], match["url"][len(PLAYGROUND) :], headers, body, page.name
+                )
+            )
     return found
 
 
@@ -113,7 +115,9 @@ def test_seed_example_arrives_unchanged(seed: SeedRequest, client: Any, httpserv
             return Response(status=204)
         return Response(reply, status=200, content_type="application/json")
 
-    httpserver.expect_oneshot_request(expected_path, method=seed.method).respond_with_handler(handler)
+    httpserver.expect_oneshot_request(expected_path, method=seed.method).respond_with_handler(
+        handler
+    )
     getattr(client, name)(*values, **kwargs)
     httpserver.check_assertions()
 
@@ -131,8 +135,12 @@ def test_seed_example_arrives_unchanged(seed: SeedRequest, client: Any, httpserv
 def test_every_spec_operation_is_a_method_on_both_clients() -> None:
     from norce_checkout_order import AsyncOrderClient, OrderClient
 
-    ids = [op["operationId"] for item in SPEC_DATA["paths"].values() for key, op in item.items()
-           if key in ("get", "put", "post", "delete", "patch")]
+    ids = [
+        op["operationId"]
+        for item in SPEC_DATA["paths"].values()
+        for key, op in item.items()
+        if key in ("get", "put", "post", "delete", "patch")
+    ]
     assert len(ids) == 33
     for operation_id in ids:
         name = _python_name(operation_id)

@@ -11,8 +11,12 @@ from test_seed_requests import SEED_REQUESTS, SPEC_DATA
 from generator.validate import walk
 
 PAGES = "\n".join(p.read_text("utf-8") for p in sorted(SEEDS.glob("*.txt")))
-OPERATIONS = [op for item in SPEC_DATA["paths"].values() for key, op in item.items()
-              if key in ("get", "put", "post", "delete", "patch")]
+OPERATIONS = [
+    op
+    for item in SPEC_DATA["paths"].values()
+    for key, op in item.items()
+    if key in ("get", "put", "post", "delete", "patch")
+]
 
 
 def _spec_values(key: str) -> list[Any]:
@@ -40,13 +44,18 @@ def test_published_headers_are_on_every_operation() -> None:
         assert headers["x-channel"]["schema"]["minLength"] == 1
         assert not headers["x-adapterid"].get("required", False)
         assert [headers[h]["example"] for h in ("x-merchant", "x-channel", "x-adapterid")] == [
-            "norce", "1", "qliro_checkout_adapter"]
+            "norce",
+            "1",
+            "qliro_checkout_adapter",
+        ]
     assert SPEC_DATA["components"]["securitySchemes"]["Bearer"]["name"] == "Authorization"
 
 
 def test_published_enums_are_in_the_spec() -> None:
     enums = [tuple(e) for e in _spec_values("enum")]
-    published = [tuple(re.findall(r'"([^"]+)"', line)) for line in re.findall(r"^Enum(.*)$", PAGES, re.M)]
+    published = [
+        tuple(re.findall(r'"([^"]+)"', line)) for line in re.findall(r"^Enum(.*)$", PAGES, re.M)
+    ]
     assert published
     for values in published:
         assert values in enums, values
