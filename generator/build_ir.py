@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from .diagnostics import fail, json_pointer
+from .format import format_python
 from .ir import Api, Arg, Body, ClientHeader, Field, Operation, Param, Response, Server, Tag
 from .load import SpecDocument
 from .naming import clean_text, doc_text, one_line, pascal_case, py_literal, snake_case, unique
@@ -406,7 +407,35 @@ def _example_value(ctx: _Context, schema: Any) -> dict[str, Any] | None:
         for k, v in props.items()
         if isinstance(v, dict) and "example" in v and not v.get("readOnly")
     }
+    for name in resolved.get("required") or []:  # a runnable example needs every required field
+        if name not in values and isinstance(props.get(name), dict):
+            values[str(name)] = _placeholder(ctx, props[name], depth=0)
     return values or None
+
+
+def _placeholder(ctx: _Context, schema: Any, depth: int) -> Any:
+    """A JSON value of the schema's type, for required fields the spec gives no example for."""
+    resolved = ctx.deref(schema)
+    if not isinstance(resolved, dict) or depth > 8:
+        return None
+    parts = resolved.get("allOf")
+    if isinstance(parts, list) and len(parts) == 1:
+        return _placeholder(ctx, parts[0], depth + 1)
+    if "example" in resolved:
+        return resolved["example"]
+    if resolved.get("enum"):
+        return resolved["enum"][0]
+    kind = resolved.get("type")
+    if kind == "array":
+        return []
+    if kind == "object" or "properties" in resolved:
+        props = resolved.get("properties") or {}
+        return {
+            str(n): _placeholder(ctx, props[n], depth + 1)
+            for n in resolved.get("required") or []
+            if isinstance(props.get(n), dict)
+        }
+    return {"string": "string", "integer": 0, "number": 0.0, "boolean": True}.get(str(kind))
 
 
 def _body_example(ctx: _Context, schema: Any, annotation: str) -> str | None:
@@ -463,11 +492,20 @@ def _docstring(
     return "\n".join(lines)
 
 
+_PLACEHOLDERS = {"str": "'string'", "int": "0", "float": "0.0", "bool": "True"}
+
+
 def _example(python_name: str, params: list[Param], body: Body | None) -> str:
-    parts = [py_literal(f"<{p.wire_name}>") for p in params if p.location == "path"]
-    if body is not None and body.example:
-        parts.append(f"body={body.example}")
-    return f"client.{python_name}({', '.join(parts)})"
+    """A runnable call for the docs: path params, required arguments, and the spec's example body."""
+    parts = [py_literal(f"{p.python_name}-1") for p in params if p.location == "path"]
+    if body is not None and (body.example or body.required):
+        fallback = "[]" if body.annotation.startswith("list[") else "{}"
+        parts.append(f"body={body.example or _PLACEHOLDERS.get(body.annotation, fallback)}")
+    for p in params:
+        if p.location != "path" and p.required:
+            parts.append(f"{p.python_name}={_PLACEHOLDERS.get(p.annotation, 'None')}")
+    call = f"client.{python_name}({', '.join(parts)})"
+    return format_python(call, f"example for {python_name}").rstrip("\n")
 
 
 def _servers(data: dict[str, Any]) -> tuple[Server, ...]:
