@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 from conftest import API_KEY
-
 from norce_checkout_order import ENVIRONMENTS, OrderClient, models
 
 
