@@ -1,0 +1,371 @@
+"""The sync and async HTTP clients that generated operations call.
+
+`_BaseClient` holds everything that does no I/O: configuration and turning
+a `Request` into an `httpx.Request` plus a `Call` (`_call.py`), which
+decides after each try whether to return, retry (and after how long) or
+raise. `SyncAPIClient` and `AsyncAPIClient` add only the loop that sends
+and sleeps, so the twins cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections.abc import Callable, Collection, Mapping
+from types import TracebackType
+from typing import Any, ClassVar, Generic, Self, TypeVar
+
+import httpx
+
+from ._call import Call
+from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, SENSITIVE_HEADERS
+from ._request import Request, build_query, build_url, encode_body
+from ._response import RawResponse
+from ._retry import RetryPolicy
+from ._types import NOT_GIVEN, NotGiven, RequestOptions
+from .errors import RequestValidationError
+
+__all__ = ["AsyncAPIClient", "SyncAPIClient"]
+
+T = TypeVar("T")
+HttpxClientT = TypeVar("HttpxClientT", httpx.Client, httpx.AsyncClient)
+
+EventHooks = Mapping[str, list[Callable[..., Any]]]
+
+_NO_OPTIONS: RequestOptions = {}
+
+
+class _BaseClient(Generic[HttpxClientT]):
+    """Configuration and request building shared by both clients."""
+
+    retry_policy: ClassVar[RetryPolicy] = RetryPolicy()
+    """Backoff timing; override on a subclass to change it."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        api_key: str,
+        auth_header: str,
+        default_headers: Mapping[str, str | None],
+        timeout: float | httpx.Timeout | None | NotGiven,
+        max_retries: int,
+        http_client: HttpxClientT,
+        owns_http_client: bool,
+    ) -> None:
+        url = httpx.URL(base_url)
+        if url.scheme not in ("http", "https") or not url.host:
+            raise ValueError(f"base_url must be an absolute http(s) URL, got {base_url!r}")
+        if url.userinfo:
+            # httpx would turn it into Basic auth, replacing the API key.
+            raise ValueError("base_url must not contain a user name or password")
+        if not api_key or not isinstance(api_key, str):
+            raise ValueError("api_key must be a non-empty string")
+        if max_retries < 0:
+            raise ValueError("max_retries must be >= 0")
+        self._base_url = str(url).rstrip("/")
+        self.max_retries = max_retries
+        # Norce expects the raw key, not "Bearer <key>". Names are lower-case
+        # so a call's "X-Merchant" replaces a default "x-merchant".
+        headers: dict[str, str | None] = {"accept": "application/json"}
+        headers.update((name.lower(), value) for name, value in default_headers.items())
+        headers[auth_header.lower()] = api_key
+        # The key's header is hidden in logs even when the spec names it something unusual.
+        self._sensitive = SENSITIVE_HEADERS | {auth_header.lower()}
+        for name, value in headers.items():
+            if value is not None and _bad_header(value):
+                # The value is left out of the message: it may be the key.
+                raise ValueError(f"header {name!r} must be printable ASCII text")
+        static = {name: value for name, value in headers.items() if value is not None}
+        dropped = frozenset(name for name, value in headers.items() if value is None)
+        if owns_http_client:
+            # Set once on our own client, the defaults cost nothing per call
+            # (httpx merges its client headers into every request anyway).
+            http_client.headers.update(static)
+            for name in dropped:
+                http_client.headers.pop(name, None)
+            static, dropped = {}, frozenset()
+        # What each call still merges itself: everything, for a caller's
+        # client, whose headers are not ours to change.
+        self._headers: dict[str, str] = static
+        self._dropped: frozenset[str] = dropped
+        # Only a caller's own client gets a per-request timeout by default;
+        # the client we build already has the configured one.
+        self._timeout = timeout if not owns_http_client else NOT_GIVEN
+        self._client: HttpxClientT = http_client
+        self._owns_http_client = owns_http_client
+
+    @property
+    def base_url(self) -> str:
+        """The API base URL, without a trailing slash."""
+        return self._base_url
+
+    def __repr__(self) -> str:
+        # Shows no header: the API key lives there.
+        return f"{type(self).__name__}(base_url={self._base_url!r})"
+
+    def _start(self, request: Request[T], options: RequestOptions | None) -> Call[T]:
+        """Build the httpx request and the retry state for one call.
+
+        Raises:
+            RequestValidationError: The arguments cannot be sent.
+        """
+        options = options or _NO_OPTIONS
+        changes = [
+            (name.lower(), value)
+            for name, value in request.headers.items()
+            if not isinstance(value, NotGiven)
+        ]
+        extra = options.get("extra_headers")
+        if extra:
+            changes.extend((name.lower(), value) for name, value in extra.items())
+        content = None
+        if not isinstance(request.body, NotGiven):
+            content = encode_body(request.body, request.operation_id)
+            changes.append(("content-type", "application/json"))
+        headers, dropped = self._merge_headers(changes, request.operation_id)
+        timeout = options.get("timeout", self._timeout)
+        http_request = self._client.build_request(
+            request.method,
+            build_url(self._base_url, request),
+            params=(build_query(request.query) or None) if request.query else None,
+            headers=headers,
+            content=content,
+            timeout=httpx.USE_CLIENT_DEFAULT if isinstance(timeout, NotGiven) else timeout,
+        )
+        # None means "not even the httpx client's own default".
+        for name in dropped:
+            if name in http_request.headers:
+                del http_request.headers[name]
+        return Call(
+            request,
+            http_request,
+            self.retry_policy,
+            max_retries=options.get("max_retries", self.max_retries),
+            may_retry=request.idempotent or options.get("retry_non_idempotent", False),
+            sensitive=self._sensitive,
+        )
+
+    def _merge_headers(
+        self, changes: list[tuple[str, str | None]], operation_id: str
+    ) -> tuple[dict[str, str], Collection[str]]:
+        """Apply a call's header changes to the defaults.
+
+        Returns:
+            The headers to send, and the names to strip from whatever the
+            httpx client adds itself.
+
+        Raises:
+            RequestValidationError: A value that cannot go into a header.
+        """
+        if not changes:
+            # Shared, not copied: httpx copies them into its own Headers.
+            return self._headers, self._dropped
+        headers = dict(self._headers)
+        dropped = set(self._dropped)
+        for name, value in changes:
+            if value is None:
+                headers.pop(name, None)
+                dropped.add(name)
+            elif _bad_header(value):
+                # Caught here, a CR/LF or non-ASCII value is a clear error
+                # instead of a UnicodeEncodeError or a pointless retry.
+                raise RequestValidationError(
+                    operation_id, [f"header {name}: must be printable ASCII text"]
+                )
+            else:
+                headers[name] = value
+                dropped.discard(name)
+        return headers, dropped
+
+
+class SyncAPIClient(_BaseClient[httpx.Client]):
+    """Blocking client; generated `OrderClient` subclasses it.
+
+    Args:
+        base_url: API root, e.g. "https://slug.api-se.norce.tech/checkout/order".
+        api_key: Sent as the raw value of `auth_header` (no "Bearer").
+        auth_header: The header the spec's apiKey scheme names.
+        default_headers: Sent with every call; a None value drops the header.
+        timeout: Seconds or `httpx.Timeout`; None disables timeouts. If not
+            given: `DEFAULT_TIMEOUT`, or the timeout of `http_client`.
+        max_retries: Retries per call for retryable failures.
+        http_client: Your own `httpx.Client` (proxies, TLS, transports). It
+            is NOT closed by `close()`: whoever created it closes it.
+        event_hooks: httpx event hooks, e.g. `{"request": [fn]}`, added to
+            the client (appended to `http_client`'s own hooks if given).
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        api_key: str,
+        default_headers: Mapping[str, str | None],
+        auth_header: str = "Authorization",
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: httpx.Client | None = None,
+        event_hooks: EventHooks | None = None,
+    ) -> None:
+        hooks = _check_hooks(event_hooks)
+        owns = http_client is None
+        if http_client is None:
+            http_client = httpx.Client(timeout=_client_timeout(timeout), event_hooks=hooks)
+        elif hooks:
+            http_client.event_hooks = _merge_hooks(http_client.event_hooks, hooks)
+        super().__init__(
+            base_url=base_url,
+            api_key=api_key,
+            auth_header=auth_header,
+            default_headers=default_headers,
+            timeout=timeout,
+            max_retries=max_retries,
+            http_client=http_client,
+            owns_http_client=owns,
+        )
+
+    def _send(self, request: Request[T], options: RequestOptions | None = None) -> T:
+        """Send a call and return its parsed 2xx body (see `_send_raw`)."""
+        return self._send_raw(request, options).parse()
+
+    def _send_raw(
+        self, request: Request[T], options: RequestOptions | None = None
+    ) -> RawResponse[T]:
+        """Send a call, retrying as configured, and return the raw 2xx response.
+
+        Raises:
+            RequestValidationError: Before sending, for invalid arguments.
+            APIStatusError: For a non-2xx status (after any retries).
+            APIConnectionError: For transport failures (after any retries).
+        """
+        call = self._start(request, options)
+        while True:  # Bounded: each pass either returns, raises or uses a retry.
+            try:
+                response = self._client.send(call.begin())
+            except httpx.RequestError as error:
+                time.sleep(call.after_error(error))
+                continue
+            outcome = call.after_response(response)
+            if isinstance(outcome, RawResponse):
+                return outcome
+            time.sleep(outcome)
+
+    def close(self) -> None:
+        """Close the connection pool, unless it belongs to a caller's `http_client`."""
+        if self._owns_http_client:
+            self._client.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
+    """Async twin of `SyncAPIClient` (same arguments, `httpx.AsyncClient`).
+
+    Event hooks must be async functions. A caller's `http_client` is NOT
+    closed by `aclose()`.
+    """
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        api_key: str,
+        default_headers: Mapping[str, str | None],
+        auth_header: str = "Authorization",
+        timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        http_client: httpx.AsyncClient | None = None,
+        event_hooks: EventHooks | None = None,
+    ) -> None:
+        hooks = _check_hooks(event_hooks)
+        owns = http_client is None
+        if http_client is None:
+            http_client = httpx.AsyncClient(timeout=_client_timeout(timeout), event_hooks=hooks)
+        elif hooks:
+            http_client.event_hooks = _merge_hooks(http_client.event_hooks, hooks)
+        super().__init__(
+            base_url=base_url,
+            api_key=api_key,
+            auth_header=auth_header,
+            default_headers=default_headers,
+            timeout=timeout,
+            max_retries=max_retries,
+            http_client=http_client,
+            owns_http_client=owns,
+        )
+
+    async def _send(self, request: Request[T], options: RequestOptions | None = None) -> T:
+        """Send a call and return its parsed 2xx body (see `_send_raw`)."""
+        return (await self._send_raw(request, options)).parse()
+
+    async def _send_raw(
+        self, request: Request[T], options: RequestOptions | None = None
+    ) -> RawResponse[T]:
+        """Async twin of `SyncAPIClient._send_raw`."""
+        call = self._start(request, options)
+        while True:  # Bounded: each pass either returns, raises or uses a retry.
+            try:
+                response = await self._client.send(call.begin())
+            except httpx.RequestError as error:
+                await asyncio.sleep(call.after_error(error))
+                continue
+            outcome = call.after_response(response)
+            if isinstance(outcome, RawResponse):
+                return outcome
+            await asyncio.sleep(outcome)
+
+    async def aclose(self) -> None:
+        """Close the connection pool, unless it belongs to a caller's `http_client`."""
+        if self._owns_http_client:
+            await self._client.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+_HEADER_VALUE = re.compile(r"[\t\x20-\x7e]*")
+
+
+def _bad_header(value: object) -> bool:
+    return not isinstance(value, str) or _HEADER_VALUE.fullmatch(value) is None
+
+
+def _client_timeout(
+    timeout: float | httpx.Timeout | None | NotGiven,
+) -> float | httpx.Timeout | None:
+    return DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else timeout
+
+
+def _check_hooks(event_hooks: EventHooks | None) -> dict[str, list[Callable[..., Any]]]:
+    hooks = {name: list(fns) for name, fns in (event_hooks or {}).items()}
+    unknown = set(hooks) - {"request", "response"}
+    if unknown:
+        raise ValueError(f"event_hooks keys must be 'request' or 'response', got {sorted(unknown)}")
+    return hooks
+
+
+def _merge_hooks(
+    existing: Mapping[str, list[Callable[..., Any]]], added: Mapping[str, list[Callable[..., Any]]]
+) -> dict[str, list[Callable[..., Any]]]:
+    return {
+        name: [*existing.get(name, []), *added.get(name, [])] for name in ("request", "response")
+    }

@@ -1,0 +1,144 @@
+"""Per-call retry state: after each try, return, retry (after how long) or raise.
+
+A `Call` never sends and never sleeps; the sync and async clients' loops do
+that, so both share every decision made here.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from typing import Generic, TypeVar
+
+import httpx
+
+from ._logs import logger, redact_headers
+from ._request import Request
+from ._response import RawResponse
+from ._retry import RetryPolicy, backoff_delay, parse_retry_after, retry_delay, should_retry_error
+from .errors import APIConnectionError, APITimeoutError, make_status_error
+
+__all__ = ["Call"]
+
+T = TypeVar("T")
+
+
+class Call(Generic[T]):
+    """State of one call across its tries; decides, never sends or sleeps."""
+
+    __slots__ = (
+        "_started",
+        "http_request",
+        "max_retries",
+        "may_retry",
+        "policy",
+        "request",
+        "retries_taken",
+        "sensitive",
+    )
+
+    def __init__(
+        self,
+        request: Request[T],
+        http_request: httpx.Request,
+        policy: RetryPolicy,
+        *,
+        max_retries: int,
+        may_retry: bool,
+        sensitive: frozenset[str],
+    ) -> None:
+        self.request = request
+        self.sensitive = sensitive
+        self.http_request = http_request
+        self.policy = policy
+        self.max_retries = max_retries
+        self.may_retry = may_retry
+        self.retries_taken = 0
+        self._started = 0.0
+
+    def begin(self) -> httpx.Request:
+        """Note the start of a try and return the request to send."""
+        if logger.isEnabledFor(logging.DEBUG):
+            self._started = time.perf_counter()
+            logger.debug(
+                "request %s %s %s headers=%s",
+                self.request.operation_id,
+                self.http_request.method,
+                self.http_request.url,
+                redact_headers(self.http_request.headers.items(), self.sensitive),
+            )
+        return self.http_request
+
+    def after_error(self, error: httpx.RequestError) -> float:
+        """Return the delay before retrying after `error`.
+
+        Raises:
+            APITimeoutError: A timeout that will not be retried.
+            APIConnectionError: Any other transport failure that will not be.
+        """
+        if self.retries_taken < self.max_retries and should_retry_error(
+            error, may_retry=self.may_retry
+        ):
+            return self._retry(
+                backoff_delay(self.retries_taken, self.policy, random.random()),
+                type(error).__name__,
+            )
+        if isinstance(error, httpx.TimeoutException):
+            raise APITimeoutError(self.http_request) from error
+        raise APIConnectionError(
+            self.http_request, message=f"{type(error).__name__}: {error}"
+        ) from error
+
+    def after_response(self, response: httpx.Response) -> RawResponse[T] | float:
+        """Return the result for a 2xx, or the delay before retrying.
+
+        Raises:
+            APIStatusError: A non-2xx status that will not be retried.
+        """
+        status = response.status_code
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "response %s %s %s -> %d in %.1f ms (retries %d) headers=%s",
+                self.request.operation_id,
+                self.http_request.method,
+                self.http_request.url,
+                status,
+                (time.perf_counter() - self._started) * 1000.0,
+                self.retries_taken,
+                redact_headers(response.headers.items(), self.sensitive),
+            )
+        if 200 <= status < 300:
+            return RawResponse(
+                response,
+                response_type=self.request.response_type,
+                operation_id=self.request.operation_id,
+                retries_taken=self.retries_taken,
+            )
+        if (
+            self.may_retry
+            and status in self.policy.retry_statuses
+            and self.retries_taken < self.max_retries
+        ):
+            delay = retry_delay(
+                self.retries_taken,
+                parse_retry_after(response.headers),
+                self.policy,
+                random.random(),
+            )
+            if delay is not None:
+                return self._retry(delay, str(status))
+        raise make_status_error(response)
+
+    def _retry(self, delay: float, reason: str) -> float:
+        self.retries_taken += 1
+        logger.info(
+            "retrying %s %s after %s in %.2f s (retry %d of %d)",
+            self.http_request.method,
+            self.http_request.url,
+            reason,
+            delay,
+            self.retries_taken,
+            self.max_retries,
+        )
+        return delay

@@ -1,0 +1,131 @@
+"""Shared types: the NOT_GIVEN sentinel, open enums, per-call options, JSON."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from enum import StrEnum
+from typing import Any, Literal, TypeAlias, TypedDict, final
+
+import httpx
+from pydantic import JsonValue
+
+__all__ = [
+    "JSON",
+    "NOT_GIVEN",
+    "NotGiven",
+    "OpenStrEnum",
+    "RequestOptions",
+    "reject_unknown_enum_values",
+]
+
+JSON: TypeAlias = JsonValue
+"""A JSON value passed through without a model."""
+
+
+@final
+class NotGiven:
+    """The type of `NOT_GIVEN`: "the caller passed nothing", as opposed to `None`.
+
+    `None` is a value a caller can mean (send null, drop a default header), so
+    it cannot also stand for "use the default".
+    """
+
+    _instance: NotGiven | None = None
+
+    def __new__(cls) -> NotGiven:
+        # A singleton, so `x is NOT_GIVEN` works even after copy or pickle.
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> Literal[False]:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+    def __reduce__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN = NotGiven()
+
+# Set while a request body is validated: unknown enum values are then errors.
+_REJECT_UNKNOWN: ContextVar[bool] = ContextVar("norce_reject_unknown_enum", default=False)
+
+
+@contextmanager
+def reject_unknown_enum_values() -> Iterator[None]:
+    """Make `OpenStrEnum` lookups of unknown values fail inside the block.
+
+    A ContextVar (not a global flag) keeps concurrent threads and tasks apart.
+    """
+    token = _REJECT_UNKNOWN.set(True)
+    try:
+        yield
+    finally:
+        _REJECT_UNKNOWN.reset(token)
+
+
+class OpenStrEnum(StrEnum):
+    """Base of every generated enum: tolerant of case and of new values.
+
+    Lookup first matches member values case-insensitively (Norce's own
+    examples send "Person" for "person"). Any other string becomes a
+    pseudo-member: an instance of the enum that holds the string and has
+    `is_known` False, so a value added in a newer Norce build does not break
+    parsing in an older client. Non-strings still fail.
+
+    Example:
+        ```python
+        class CustomerType(OpenStrEnum):
+            PERSON = "person"
+
+        CustomerType("Person") is CustomerType.PERSON  # True
+        CustomerType("retailer").is_known  # False
+        ```
+
+    Pseudo-members are rejected in request bodies (see
+    `reject_unknown_enum_values`), so they can be read but not sent.
+    """
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if not isinstance(value, str):
+            return None
+        folded = value.casefold()
+        for member in cls:
+            if member.value.casefold() == folded:
+                return member
+        if _REJECT_UNKNOWN.get():
+            return None
+        # Not cached in _value2member_map_: that would make the value a real
+        # member for later lookups and defeat request-side rejection.
+        pseudo = str.__new__(cls, value)
+        pseudo._name_ = value
+        pseudo._value_ = value
+        return pseudo
+
+    @property
+    def is_known(self) -> bool:
+        """Whether this is a member declared in the spec (not a pseudo-member)."""
+        return type(self)._member_map_.get(self._name_) is self
+
+
+class RequestOptions(TypedDict, total=False):
+    """Per-call overrides, passed as `options=` to every operation.
+
+    Attributes:
+        timeout: Seconds, an `httpx.Timeout`, or None for no timeout.
+        max_retries: Retries for this call (overrides the client's).
+        extra_headers: Headers added last; they win over every other source.
+        retry_non_idempotent: Retry this POST/PATCH too. Only safe when the
+            operation is known not to apply twice.
+    """
+
+    timeout: float | httpx.Timeout | None
+    max_retries: int
+    extra_headers: Mapping[str, str]
+    retry_non_idempotent: bool

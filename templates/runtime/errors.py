@@ -1,0 +1,306 @@
+"""Exceptions raised by the client.
+
+```
+NorceError
+├── APIError
+│   ├── APIStatusError
+│   │   ├── BadRequestError            400
+│   │   ├── AuthenticationError        401
+│   │   ├── PermissionDeniedError      403
+│   │   ├── NotFoundError              404
+│   │   ├── ConflictError              409
+│   │   ├── UnprocessableEntityError   422
+│   │   ├── RateLimitError             429
+│   │   ├── ClientError                any other 4xx
+│   │   └── InternalServerError        5xx
+│   ├── APIConnectionError
+│   │   └── APITimeoutError
+│   └── APIResponseValidationError
+└── RequestValidationError (also a ValueError)
+```
+
+No message built here contains a credential: request headers are never
+formatted, and a server that echoes the Authorization value back has it
+masked (see `_scrub`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from ._constants import MAX_ERROR_MESSAGE_CHARS, REQUEST_ID_HEADERS
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APIResponseValidationError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ClientError",
+    "ConflictError",
+    "InternalServerError",
+    "NorceError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "Problem",
+    "RateLimitError",
+    "RequestValidationError",
+    "UnprocessableEntityError",
+    "make_status_error",
+]
+
+
+class NorceError(Exception):
+    """Base of every exception this package raises."""
+
+
+class RequestValidationError(NorceError, ValueError):
+    """Raised before any network call when the arguments cannot be sent.
+
+    Causes: a body that fails its model (wrong type, missing required field,
+    an unknown enum value), or a path parameter that is empty, "." or "..".
+
+    Attributes:
+        operation_id: The operation being built.
+        errors: One "location: problem" line per failure.
+    """
+
+    def __init__(self, operation_id: str, errors: list[str]) -> None:
+        self.operation_id = operation_id
+        self.errors = tuple(errors)
+        super().__init__(f"Invalid request for {operation_id}: " + "; ".join(errors))
+
+
+class APIError(NorceError):
+    """Base of errors that happen while talking to the API.
+
+    Attributes:
+        message: Human-readable text, also `str(error)`.
+        request: The request that was sent (None if it could not be built).
+    """
+
+    def __init__(self, message: str, *, request: httpx.Request | None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.request = request
+
+
+class APIConnectionError(APIError):
+    """Raised when no complete response arrived: refused or reset connection,
+    DNS failure, a socket closed mid-body, or a protocol error."""
+
+    def __init__(self, request: httpx.Request, *, message: str | None = None) -> None:
+        text = message or "Connection error"
+        super().__init__(f"{text}: {request.method} {request.url}", request=request)
+
+
+class APITimeoutError(APIConnectionError):
+    """Raised when connecting, sending, reading or waiting for a pooled
+    connection took longer than the configured timeout."""
+
+    def __init__(self, request: httpx.Request) -> None:
+        super().__init__(request, message="Request timed out")
+
+
+class APIResponseValidationError(APIError):
+    """Raised when a 2xx response body is not valid JSON or does not match
+    the documented model.
+
+    Attributes:
+        response: The response.
+        status_code: Its status.
+        body: The raw body text, for diagnosis.
+        operation_id: The operation that was called.
+    """
+
+    def __init__(self, response: httpx.Response, *, operation_id: str, detail: str) -> None:
+        self.response = response
+        self.status_code = response.status_code
+        self.body = response.text
+        self.operation_id = operation_id
+        super().__init__(
+            f"Unexpected response body for {operation_id} "
+            f"({response.status_code} {response.request.method} {response.request.url}): {detail}",
+            request=response.request,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """RFC 9457 problem details, from an `application/problem+json` body."""
+
+    type: str | None
+    title: str | None
+    status: int | None
+    detail: str | None
+    instance: str | None
+
+
+class APIStatusError(APIError):
+    """Raised for a response with a non-2xx status (a more specific subclass
+    when there is one).
+
+    Attributes:
+        response: The response.
+        status_code: Its status.
+        method: The request method.
+        url: The request URL.
+        body: The body parsed as JSON, or None if it was empty or not JSON.
+        code: Norce's error code (BaseError.code), e.g. "order-not-found".
+        message: Norce's message, else the problem detail or title, else the
+            reason phrase.
+        problem: The problem details when the body is `application/problem+json`.
+        request_id: The server's request id from the response headers.
+    """
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.response = response
+        self.status_code = response.status_code
+        self.method = response.request.method
+        self.url = str(response.request.url)
+        self.body = _parse_json(response)
+        self.problem = _parse_problem(response, self.body)
+        fields = self.body if isinstance(self.body, dict) else {}
+        self.code = _str_or_none(fields.get("code"))
+        self.request_id = _request_id(response, fields)
+        message = (
+            _str_or_none(fields.get("message"))
+            or (self.problem and (self.problem.detail or self.problem.title))
+            or response.reason_phrase
+            or "HTTP error"
+        )
+        message = _scrub(message, response)[:MAX_ERROR_MESSAGE_CHARS]
+        text = f"{self.status_code} {self.method} {self.url}"
+        if self.code:
+            text += f" [{_scrub(self.code, response)[:100]}]"
+        text += f": {message}"
+        if self.request_id:
+            text += f" (request id {self.request_id[:100]})"
+        super().__init__(text, request=response.request)
+        # Keep the attribute the short server message, not the whole line.
+        self.message = message
+
+
+class BadRequestError(APIStatusError):
+    """Raised for 400 Bad Request."""
+
+
+class AuthenticationError(APIStatusError):
+    """Raised for 401 Unauthorized: the API key is missing or wrong."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """Raised for 403 Forbidden."""
+
+
+class NotFoundError(APIStatusError):
+    """Raised for 404 Not Found (e.g. code "order-not-found")."""
+
+
+class ConflictError(APIStatusError):
+    """Raised for 409 Conflict, e.g. a state transition that is not allowed."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """Raised for 422 Unprocessable Entity."""
+
+
+class RateLimitError(APIStatusError):
+    """Raised for 429 Too Many Requests once retries are used up or the
+    server's Retry-After exceeds the cap."""
+
+
+class ClientError(APIStatusError):
+    """Raised for a 4xx status without a class of its own."""
+
+
+class InternalServerError(APIStatusError):
+    """Raised for any 5xx status."""
+
+
+_STATUS_CLASSES: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def make_status_error(response: httpx.Response) -> APIStatusError:
+    """Build the exception for a non-2xx response.
+
+    Never raises itself, whatever the body holds (empty, HTML, truncated).
+
+    Args:
+        response: A response whose body has been read.
+
+    Returns:
+        An instance of the most specific `APIStatusError` subclass.
+    """
+    status = response.status_code
+    cls = _STATUS_CLASSES.get(status)
+    if cls is None:
+        if status >= 500:
+            cls = InternalServerError
+        elif status >= 400:
+            cls = ClientError
+        else:
+            cls = APIStatusError
+    return cls(response)
+
+
+def _parse_json(response: httpx.Response) -> Any:
+    try:
+        content = response.content
+    except httpx.ResponseNotRead:
+        return None
+    if not content.strip():
+        return None
+    try:
+        return json.loads(content)
+    except ValueError:  # JSONDecodeError and UnicodeDecodeError both
+        return None
+
+
+def _parse_problem(response: httpx.Response, body: Any) -> Problem | None:
+    content_type = response.headers.get("content-type", "")
+    if "problem+json" not in content_type or not isinstance(body, dict):
+        return None
+    status = body.get("status")
+    return Problem(
+        type=_str_or_none(body.get("type")),
+        title=_str_or_none(body.get("title")),
+        status=status if isinstance(status, int) and not isinstance(status, bool) else None,
+        detail=_str_or_none(body.get("detail")),
+        instance=_str_or_none(body.get("instance")),
+    )
+
+
+def _request_id(response: httpx.Response, fields: dict[str, Any]) -> str | None:
+    for name in REQUEST_ID_HEADERS:
+        value: str | None = response.headers.get(name)
+        if value:
+            return value
+    # ASP.NET problem details carry the id in the body instead.
+    return _str_or_none(fields.get("traceId"))
+
+
+def _str_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _scrub(text: str, response: httpx.Response) -> str:
+    # A server (or proxy) may echo request headers into its error text.
+    secret = response.request.headers.get("authorization")
+    if secret and len(secret) >= 4 and secret in text:
+        text = text.replace(secret, "[redacted]")
+    return text
