@@ -510,11 +510,12 @@ def _example(python_name: str, params: list[Param], body: Body | None) -> str:
 
 def _servers(data: dict[str, Any]) -> tuple[Server, ...]:
     servers = []
+    # OpenAPI: no (or an empty) servers list means one server at "/"; the client needs at least one.
+    declared = data.get("servers") or [{"url": "/", "description": "default"}]
     raw_names = [
-        snake_case(one_line(s.get("description")) or f"server_{i}")
-        for i, s in enumerate(data.get("servers") or [])
+        snake_case(one_line(s.get("description")) or f"server_{i}") for i, s in enumerate(declared)
     ]
-    for server, name in zip(data.get("servers") or [], unique(raw_names), strict=True):
+    for server, name in zip(declared, unique(raw_names), strict=True):
         url = str(server.get("url", ""))
         servers.append(
             Server(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,10 @@ from .diagnostics import fail
 
 MAX_SPEC_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 200  # real specs nest < 30 levels; this stops stack exhaustion on hostile input
-MAX_ALIASES = 100  # YAML aliases are shared references; many of them is how "billion laughs" expands
+MAX_EXPANDED_NODES = 2_000_000  # the Norce spec has ~7,000 nodes; a 20 MB spec well under this
+MAX_ALIASES = (
+    100  # YAML aliases are shared references; many of them is how "billion laughs" expands
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +48,9 @@ class _BoundedSafeLoader(yaml.SafeLoader):
         try:
             if self._depth > MAX_DEPTH:
                 mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
-                raise yaml.YAMLError(f"nesting deeper than {MAX_DEPTH} levels (line {mark.line + 1})")
+                raise yaml.YAMLError(
+                    f"nesting deeper than {MAX_DEPTH} levels (line {mark.line + 1})"
+                )
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -69,7 +75,9 @@ def parse_spec_bytes(raw: bytes, path: str) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         raise fail(path, [], f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     try:
-        data = yaml.load(text, Loader=_BoundedSafeLoader)  # noqa: S506 - bounded SafeLoader subclass
+        data = yaml.load(
+            text, Loader=_BoundedSafeLoader
+        )  # noqa: S506 - bounded SafeLoader subclass
     except yaml.YAMLError as exc:
         raise fail(path, [], f"invalid YAML/JSON: {_one_line(exc)}") from None
     except RecursionError:
@@ -78,7 +86,62 @@ def parse_spec_bytes(raw: bytes, path: str) -> dict[str, Any]:
         raise fail(path, [], f"expected a mapping at the top level, got {type(data).__name__}")
     if "openapi" not in data:
         raise fail(path, [], "not an OpenAPI 3 description (no 'openapi' field)")
+    _refuse_unencodable(data, path)
+    _refuse_expansion(data, path)
     return data
+
+
+def _refuse_expansion(data: Any, path: str) -> None:
+    """Aliases share nodes; every later step (validator, DCG, json.dumps) walks them expanded.
+
+    81 aliases nested nine deep are under MAX_ALIASES yet expand to 9**10 nodes, so bound the
+    expanded size (memoised per shared node, so this check itself is linear) and refuse cycles.
+    """
+    sizes: dict[int, int] = {}
+
+    def size(node: Any) -> int:
+        if not isinstance(node, dict | list):
+            return 1
+        key = id(node)
+        if key in sizes:
+            if sizes[key] < 0:
+                raise fail(path, [], "recursive YAML alias (a node contains itself)")
+            return sizes[key]
+        sizes[key] = -1
+        children = list(node.keys()) + list(node.values()) if isinstance(node, dict) else node
+        total = 1 + sum(size(child) for child in children)
+        if total > MAX_EXPANDED_NODES:
+            raise fail(
+                path,
+                [],
+                f"YAML aliases expand to more than {MAX_EXPANDED_NODES} nodes " "(an alias bomb?)",
+            )
+        sizes[key] = total
+        return total
+
+    size(data)
+
+
+def _refuse_unencodable(data: Any, path: str) -> None:
+    """Refuse values JSON (and so OpenAPI) cannot hold, which generated code could not write back
+    faithfully: lone surrogates (e.g. "\\ud800", not UTF-8) and YAML's .inf/.nan."""
+    seen: set[int] = set()
+    stack: list[tuple[tuple[object, ...], Any]] = [((), data)]
+    while stack:
+        where, node = stack.pop()
+        if isinstance(node, str):
+            try:
+                node.encode("utf-8")
+            except UnicodeEncodeError:
+                raise fail(path, where, "text contains a lone UTF-16 surrogate") from None
+        elif isinstance(node, float) and not math.isfinite(node):
+            raise fail(path, where, f"{node} is not a JSON number (use a finite number)")
+        elif isinstance(node, dict | list) and id(node) not in seen:
+            seen.add(id(node))
+            items = node.items() if isinstance(node, dict) else enumerate(node)
+            for key, child in items:
+                stack.append((where + (key,), key if isinstance(key, str) else None))
+                stack.append((where + (key,), child))
 
 
 def load_spec(path: Path) -> SpecDocument:

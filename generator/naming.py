@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import keyword
+import math
 import re
 import unicodedata
 
@@ -26,12 +27,16 @@ _RESERVED = (
         "RequestOptions",
         "Any",
     }
+    # Public attributes of the generated clients (runtime _base_client.py + _client.py.j2): an
+    # operation called "close" must not replace the method that closes the connection pool.
+    | {"close", "aclose", "base_url", "retry_policy", "with_raw_response", "send"}
 )
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _NON_WORD = re.compile(r"[^0-9a-zA-Z]+")
 # Characters that change how text *looks* without being visible: line separators, bidi overrides, NUL.
 _INVISIBLE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff"
+    "\ud800-\udfff]"  # lone surrogates (JSON "\\ud800") cannot even be encoded as UTF-8
 )
 
 
@@ -82,6 +87,8 @@ def unique(names: list[str]) -> list[str]:
 
 def py_literal(value: object) -> str:
     """A Python literal for a JSON value; ``repr`` escapes every quote and control character."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return repr(str(value))  # repr(inf) is the bare name ``inf``, not a literal
     if isinstance(value, str | int | float | bool) or value is None:
         return repr(value)
     if isinstance(value, list):

@@ -7,10 +7,12 @@ from typing import Any
 
 import jinja2
 
+from .naming import doc_text, py_literal
+
 
 def environment(templates: Path) -> jinja2.Environment:
     """A strict environment: an undefined name fails the build instead of printing nothing."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -18,6 +20,11 @@ def environment(templates: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=False,  # we emit Python and Markdown; escaping happened in the IR (naming.py)
     )
+    # The same escaping path as the IR, for the few raw values a template prints into Python:
+    # ``|py`` makes a literal, ``|doc`` makes docstring text.
+    env.filters["py"] = py_literal
+    env.filters["doc"] = doc_text
+    return env
 
 
 def render(env: jinja2.Environment, template: str, **context: Any) -> str:

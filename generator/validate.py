@@ -2,18 +2,38 @@
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Iterator
 from typing import Any
 
-from jsonschema.exceptions import ValidationError
-from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+# The jsonschema-rs backend (picked automatically when installed) reports a failed oneOf without
+# its sub-errors, so every message would point at the parent node. Pin the Python backend; it is
+# read when openapi_spec_validator is first imported.
+os.environ["OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND"] = "jsonschema"
+
+from jsonschema.exceptions import ValidationError  # noqa: E402
+from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator  # noqa: E402
 
 from .diagnostics import Diagnostic, SpecError, json_pointer
 from .load import SpecDocument
 
-_TOP_LEVEL = {"openapi", "info", "servers", "paths", "components", "security", "tags", "externalDocs",
-              "webhooks", "jsonSchemaDialect"}
+_TOP_LEVEL = {
+    "openapi",
+    "info",
+    "servers",
+    "paths",
+    "components",
+    "security",
+    "tags",
+    "externalDocs",
+    "webhooks",
+    "jsonSchemaDialect",
+}
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+# OpenAPI's own rule for component keys, minus "." for schemas: DCG turns dots into sub-modules.
+_COMPONENT_KEY = re.compile(r"[A-Za-z0-9._-]+")
+_SCHEMA_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def validate(doc: SpecDocument) -> None:
@@ -23,6 +43,7 @@ def validate(doc: SpecDocument) -> None:
         problems += _check_schema(doc)
     if not problems:
         problems += _check_operations(doc)
+        problems += _check_component_names(doc)
     if problems:
         raise SpecError(problems)
 
@@ -65,18 +86,25 @@ def _check_refs(doc: SpecDocument) -> Iterator[Diagnostic]:
         if not isinstance(ref, str):
             yield Diagnostic(doc.path, where, "$ref must be a string")
         elif not ref.startswith("#"):
-            yield Diagnostic(doc.path, where, f"$ref {ref!r} points outside this file; only local refs "
-                             "('#/...') are followed")
+            yield Diagnostic(
+                doc.path,
+                where,
+                f"$ref {ref!r} points outside this file; only local refs " "('#/...') are followed",
+            )
         else:
             try:
                 resolve_pointer(doc.data, ref)
             except KeyError:
-                yield Diagnostic(doc.path, where, f"$ref {ref!r} does not resolve (dangling reference)")
+                yield Diagnostic(
+                    doc.path, where, f"$ref {ref!r} does not resolve (dangling reference)"
+                )
 
 
 def _check_schema(doc: SpecDocument) -> Iterator[Diagnostic]:
     version = str(doc.data.get("openapi", ""))
-    validator_cls = OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
+    validator_cls = (
+        OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator
+    )
     last_absolute: tuple[object, ...] = ()
     try:
         errors = list(validator_cls(doc.data).iter_errors())
@@ -121,10 +149,52 @@ def _check_operations(doc: SpecDocument) -> Iterator[Diagnostic]:
             where = json_pointer(("paths", path, method))
             op_id = operation.get("operationId")
             if not isinstance(op_id, str) or not op_id.strip():
-                yield Diagnostic(doc.path, where, "operation has no operationId; the client method is "
-                                 "named after it (add one)")
+                yield Diagnostic(
+                    doc.path,
+                    where,
+                    "operation has no operationId; the client method is "
+                    "named after it (add one)",
+                )
             elif op_id in seen:
-                yield Diagnostic(doc.path, where + "/operationId",
-                                 f"operationId {op_id!r} duplicates {seen[op_id]} (rename one)")
+                yield Diagnostic(
+                    doc.path,
+                    where + "/operationId",
+                    f"operationId {op_id!r} duplicates {seen[op_id]} (rename one)",
+                )
             else:
                 seen[op_id] = where
+
+
+def _check_component_names(doc: SpecDocument) -> Iterator[Diagnostic]:
+    """Component names become class and module names: hold them to OpenAPI's character set."""
+    components = doc.data.get("components") or {}
+    for section, entries in components.items():
+        if not isinstance(entries, dict):
+            continue
+        rule = _SCHEMA_KEY if section == "schemas" else _COMPONENT_KEY
+        for name in entries:
+            if not (isinstance(name, str) and rule.fullmatch(name)):
+                yield Diagnostic(
+                    doc.path,
+                    json_pointer(("components", section, name)),
+                    f"component name {name!r} may only use {rule.pattern} (rename it)",
+                )
+
+
+def find_pointer(data: Any, code: str) -> str:
+    """Best guess at where a fragment of generated code came from: the longest spec string in it.
+
+    Strings are matched as written and as ``repr`` would escape them, keys and values alike.
+    Returns "#" when nothing matches (e.g. the fault is in a template, not in the spec).
+    """
+    best: tuple[int, str] = (0, "#")
+    for path, node in walk(data):
+        candidates = [node] if isinstance(node, str) else []
+        if path and isinstance(path[-1], str):
+            candidates.append(path[-1])
+        for text in candidates:
+            if len(text) <= best[0] or len(text) < 3:
+                continue
+            if text in code or repr(text)[1:-1] in code:
+                best = (len(text), json_pointer(path))
+    return best[1]

@@ -1,0 +1,276 @@
+"""Last line of defence: every generated Python file must parse, stay inside an allow-list, and compile.
+
+Escaping happens earlier (naming.py, DCG's own repr); this module does not trust that it worked. It
+reads the code we are about to write and refuses anything a spec could have smuggled in: an import we
+do not use, a call that would run at import time, or a dangerous name anywhere. A violation becomes a
+SpecError naming the generated file and, where a spec string can be found in the offending code, the
+place in the spec it came from.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from .diagnostics import Diagnostic, SpecError
+from .validate import find_pointer
+
+# Absolute imports a spec-derived module may make; everything else is relative (our own package).
+ALLOWED_IMPORTS = frozenset(
+    {
+        "__future__",
+        "builtins",
+        "collections",
+        "collections.abc",
+        "datetime",
+        "decimal",
+        "enum",
+        "functools",
+        "ipaddress",
+        "re",
+        "typing",
+        "typing_extensions",
+        "uuid",
+        "httpx",
+        "pydantic",
+    }
+)
+# Calls that may run when a spec-derived module or class body is executed (import time).
+ALLOWED_IMPORT_TIME_CALLS = frozenset(
+    {
+        "Field",
+        "ConfigDict",
+        "TypeVar",
+        "re.compile",
+        "Request",
+        "StringConstraints",
+        "AnyUrl",
+    }
+)
+# Names and attributes that have no business in generated code, at any depth (runtime files too).
+FORBIDDEN_NAMES = frozenset(
+    {
+        "__import__",
+        "eval",
+        "exec",
+        "compile",
+        "open",
+        "breakpoint",
+        "input",
+        "globals",
+        "locals",
+        "vars",
+        "setattr",
+        "delattr",
+        "os",
+        "sys",
+        "subprocess",
+        "importlib",
+        "shutil",
+        "socket",
+        "pickle",
+        "marshal",
+        "ctypes",
+        "__builtins__",
+        "__loader__",
+        "__spec__",
+    }
+)
+FORBIDDEN_ATTRS = frozenset(
+    {
+        "system",
+        "popen",
+        "spawn",
+        "execv",
+        "execve",
+        "__subclasses__",
+        "__globals__",
+        "__code__",
+        "__builtins__",
+        "__import__",
+        "__reduce__",
+        "__getattribute__",
+        "f_globals",
+        "f_locals",
+    }
+)
+# Characters that make code read differently from how it runs (Trojan Source, CVE-2021-42574).
+_INVISIBLE = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\x00")
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """One rule broken in one generated file."""
+
+    line: int
+    message: str
+    code: str  # the offending source text, used to trace the spec string back
+
+
+def check_files(
+    python: Mapping[str, str], spec_derived: set[str], spec_file: str, spec_data: Any
+) -> None:
+    """Check every file; raise one SpecError listing all violations, each traced to the spec."""
+    problems: list[Diagnostic] = []
+    for relpath, source in sorted(python.items()):
+        for violation in check_source(source, strict=relpath in spec_derived):
+            pointer = find_pointer(spec_data, violation.code)
+            problems.append(
+                Diagnostic(
+                    spec_file,
+                    pointer,
+                    f"generated {relpath}:{violation.line}: {violation.message} (generation refused; "
+                    "the spec text at this pointer would have become code)",
+                )
+            )
+    if problems:
+        raise SpecError(problems)
+
+
+def check_source(source: str, *, strict: bool) -> list[Violation]:
+    """Violations in one module; ``strict`` applies the allow-list meant for spec-derived code."""
+    bad = next((c for c in source if c in _INVISIBLE), None)
+    if bad is not None:
+        line = source.count("\n", 0, source.index(bad)) + 1
+        return [
+            Violation(
+                line,
+                f"invisible control character U+{ord(bad):04X} in the source",
+                source.splitlines()[line - 1],
+            )
+        ]
+    try:
+        tree = ast.parse(source)
+        compile(tree, "<generated>", "exec", dont_inherit=True)  # compile only; nothing is executed
+    except SyntaxError as exc:
+        line = exc.lineno or 0
+        text = source.splitlines()[line - 1] if 0 < line <= source.count("\n") + 1 else ""
+        return [Violation(line, f"not valid Python: {exc.msg}", text)]
+    found = list(_forbidden(tree, source))
+    if strict:
+        found += _module_level(tree, source)
+    return sorted(found, key=lambda v: v.line)
+
+
+def _segment(source: str, node: ast.AST) -> str:
+    return ast.get_source_segment(source, node) or ""
+
+
+def _forbidden(tree: ast.AST, source: str) -> Iterator[Violation]:
+    for node in ast.walk(tree):
+        # Load context only: a model field or enum member may well be called ``open`` or ``input``.
+        if (
+            isinstance(node, ast.Name)
+            and isinstance(node.ctx, ast.Load)
+            and node.id in FORBIDDEN_NAMES
+        ):
+            yield Violation(node.lineno, f"forbidden name {node.id!r}", _segment(source, node))
+        elif isinstance(node, ast.Attribute) and node.attr in FORBIDDEN_ATTRS:
+            yield Violation(
+                node.lineno, f"forbidden attribute {node.attr!r}", _segment(source, node)
+            )
+        elif isinstance(node, ast.alias) and node.name.split(".")[0] in FORBIDDEN_NAMES:
+            yield Violation(node.lineno, f"forbidden import {node.name!r}", node.name)
+
+
+def _module_level(tree: ast.Module, source: str) -> list[Violation]:
+    found: list[Violation] = []
+    for stmt in tree.body:
+        found += _statement(stmt, source, in_class=False)
+    return found
+
+
+def _statement(stmt: ast.stmt, source: str, *, in_class: bool) -> list[Violation]:
+    """Statements that run at import time: only declarations, with an allow-list of calls."""
+    if isinstance(stmt, ast.Import | ast.ImportFrom):
+        return _import(stmt)
+    if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
+        # The body runs only when called; decorators and defaults run now.
+        eager: list[ast.AST] = [
+            *stmt.decorator_list,
+            *stmt.args.defaults,
+            *(d for d in stmt.args.kw_defaults if d is not None),
+        ]
+        return [v for node in eager for v in _calls(node, source)]
+    if isinstance(stmt, ast.ClassDef):
+        found = [
+            v
+            for node in (*stmt.bases, *stmt.keywords, *stmt.decorator_list)
+            for v in _calls(node, source)
+        ]
+        for inner in stmt.body:
+            found += _statement(inner, source, in_class=True)
+        return found
+    if isinstance(stmt, ast.Assign | ast.AnnAssign | ast.Expr | ast.Pass):
+        if isinstance(stmt, ast.Expr) and not isinstance(stmt.value, ast.Constant):
+            if not in_class and _is_model_rebuild(stmt.value):
+                return []
+            return [
+                Violation(
+                    stmt.lineno, "expression statement at import time", _segment(source, stmt)
+                )
+            ]
+        return _calls(stmt, source)
+    return [
+        Violation(
+            stmt.lineno, f"{type(stmt).__name__} statement at import time", _segment(source, stmt)
+        )
+    ]
+
+
+def _import(stmt: ast.Import | ast.ImportFrom) -> list[Violation]:
+    if isinstance(stmt, ast.ImportFrom) and stmt.level == 1:
+        return []  # our own package
+    if isinstance(stmt, ast.ImportFrom) and stmt.level == 0 and stmt.module in ALLOWED_IMPORTS:
+        return []
+    if isinstance(stmt, ast.Import) and all(a.name in ALLOWED_IMPORTS for a in stmt.names):
+        return []
+    text = ast.unparse(stmt)
+    return [Violation(stmt.lineno, f"import not on the allow-list: {text}", text)]
+
+
+def _calls(node: ast.AST, source: str) -> list[Violation]:
+    """Calls evaluated now; lambdas are skipped (their body runs later and is name-checked)."""
+    found: list[Violation] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, ast.Lambda):
+            continue
+        if (
+            isinstance(current, ast.Call)
+            and _call_name(current.func) not in ALLOWED_IMPORT_TIME_CALLS
+        ):
+            found.append(
+                Violation(
+                    current.lineno,
+                    f"call to {ast.unparse(current.func)!r} at import time",
+                    _segment(source, current),
+                )
+            )
+        stack.extend(ast.iter_child_nodes(current))
+    return found
+
+
+def _call_name(func: ast.expr) -> str:
+    if isinstance(func, ast.Subscript):  # Request[Model](...) builds a typed request object
+        func = func.value
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        return f"{func.value.id}.{func.attr}"
+    return ast.unparse(func)
+
+
+def _is_model_rebuild(value: ast.expr) -> bool:
+    """DCG resolves forward references with ``Model.model_rebuild()`` at module level."""
+    return (
+        isinstance(value, ast.Call)
+        and not value.args
+        and not value.keywords
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr == "model_rebuild"
+        and isinstance(value.func.value, ast.Name)
+    )

@@ -1,0 +1,200 @@
+"""update-spec: fetch a new API description, prove we can generate from it, then swap it in.
+
+The download is untrusted input. Nothing in spec/ changes unless every step passes: transport
+limits (https, timeout, size cap while streaming, few redirects), a parse with the bounded loader, and
+a full in-memory build (validation, models, templates, AST check). Then spec and lock are replaced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from .diagnostics import Diagnostic, SpecError
+from .load import MAX_SPEC_BYTES, parse_spec_bytes
+from .pipeline import Result, build
+from .speclock import SpecLock, lock_path, lock_text, read_lock, replace_file
+
+DEFAULT_TIMEOUT = 30.0  # seconds, for the whole download, not per read
+MAX_REDIRECTS = 5
+_HTML_STARTS = (b"<!doctype", b"<html", b"<head", b"<body", b"<?xml")
+
+
+class FetchError(Exception):
+    """The description could not be retrieved (network, HTTP status, size, type)."""
+
+
+@dataclass(frozen=True, slots=True)
+class FetchOptions:
+    """Transport limits; tests shorten the timeout and allow http to a loopback server."""
+
+    allow_http: bool = False
+    timeout: float = DEFAULT_TIMEOUT
+    max_bytes: int = MAX_SPEC_BYTES
+    max_redirects: int = MAX_REDIRECTS
+
+
+def update_spec(
+    source: str,
+    spec_path: Path,
+    settings: Mapping[str, Any],
+    options: FetchOptions = FetchOptions(),
+    project_root: Path | None = None,
+) -> str:
+    """Replace ``spec_path`` (and its lock) with the description at ``source``; return a summary.
+
+    Raises FetchError or SpecError, in which case nothing under ``spec_path.parent`` changed.
+    """
+    raw, label = _read_source(source, options, project_root)
+    _reject_html(raw, label)
+    parse_spec_bytes(raw, label)  # cheap first: YAML/JSON, size, "is it OpenAPI at all"
+    digest = hashlib.sha256(raw).hexdigest()
+    existing = read_lock(spec_path) if spec_path.is_file() else None
+    if existing is not None and existing.sha256 == digest and spec_path.read_bytes() == raw:
+        return f"unchanged: {spec_path} already has sha256 {digest[:12]} ({label})"
+    result = _build_in_memory(raw, label, settings)
+    lock = SpecLock(
+        source=label,
+        retrieved_at=_now(),
+        info_version=result.api.version,
+        build=result.api.build,
+        sha256=digest,
+        bytes=len(raw),
+    )
+    current = spec_path.read_bytes() if spec_path.is_file() else None
+    if current == raw:  # same spec, but the lock was missing or stale
+        replace_file(lock_path(spec_path), lock_text(lock).encode("utf-8"))
+        return f"unchanged: {spec_path}; wrote {lock_path(spec_path)}"
+    spec_path.parent.mkdir(parents=True, exist_ok=True)
+    replace_file(spec_path, raw)
+    replace_file(lock_path(spec_path), lock_text(lock).encode("utf-8"))
+    return (
+        f"updated {spec_path}: {len(raw)} bytes, sha256 {digest[:12]}, info.version "
+        f"{lock.info_version!r} {lock.build!r} ({len(result.api.operations)} operations); "
+        "now run `make generate` and review the diff"
+    )
+
+
+def _now() -> str:
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+def _read_source(source: str, options: FetchOptions, root: Path | None) -> tuple[bytes, str]:
+    """Bytes and a label for messages and the lock: the URL, or the file path as given."""
+    scheme = urlsplit(source).scheme.lower()
+    if scheme in ("http", "https"):
+        return download(source, options), source
+    if scheme and len(scheme) > 1:  # "C:" is a drive, not a scheme
+        raise FetchError(
+            f"unsupported URL scheme {scheme!r} in {source!r} (use https:// or a file)"
+        )
+    path = Path(source)
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(options.max_bytes + 1)
+    except OSError as exc:
+        raise FetchError(f"cannot read {source}: {exc.strerror}") from None
+    if len(raw) > options.max_bytes:
+        raise FetchError(f"{source} is larger than the {options.max_bytes} byte limit")
+    label = source
+    if root is not None and path.resolve().is_relative_to(root.resolve()):
+        label = path.resolve().relative_to(root.resolve()).as_posix()
+    return raw, label
+
+
+def download(url: str, options: FetchOptions) -> bytes:
+    """GET ``url`` following at most ``max_redirects`` redirects; every hop must pass the scheme rule."""
+    deadline = time.monotonic() + options.timeout
+    timeout = httpx.Timeout(options.timeout)
+    with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
+        for _ in range(options.max_redirects + 1):
+            _check_scheme(url, options)
+            try:
+                with client.stream("GET", url, headers={"Accept": _ACCEPT}) as response:
+                    if response.is_redirect:
+                        url = urljoin(url, response.headers.get("location", ""))
+                        continue
+                    return _body(response, url, options, deadline)
+            except httpx.TimeoutException:
+                raise FetchError(f"{url}: timed out after {options.timeout:g} s") from None
+            except httpx.RemoteProtocolError as exc:
+                raise FetchError(f"{url}: download truncated or malformed ({exc})") from None
+            except httpx.HTTPError as exc:
+                raise FetchError(f"{url}: {type(exc).__name__}: {exc}") from None
+    raise FetchError(f"{url}: more than {options.max_redirects} redirects (a redirect loop?)")
+
+
+_ACCEPT = "application/yaml, application/x-yaml, text/yaml, application/json;q=0.9, */*;q=0.1"
+
+
+def _check_scheme(url: str, options: FetchOptions) -> None:
+    scheme = urlsplit(url).scheme.lower()
+    if scheme == "https" or (scheme == "http" and options.allow_http):
+        return
+    if scheme == "http":
+        raise FetchError(
+            f"{url}: plain http refused (use https, or --allow-http for a local server)"
+        )
+    raise FetchError(f"{url}: unsupported URL scheme {scheme!r}")
+
+
+def _body(response: httpx.Response, url: str, options: FetchOptions, deadline: float) -> bytes:
+    """Stream the body, stopping at the size cap and the overall deadline (a trickling server)."""
+    if response.status_code != 200:
+        raise FetchError(f"{url}: HTTP {response.status_code} {response.reason_phrase}")
+    kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind in ("text/html", "application/xhtml+xml"):
+        raise FetchError(
+            f"{url}: got an HTML page ({kind}), not an OpenAPI description "
+            "(a login or error page? check the URL)"
+        )
+    declared = response.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > options.max_bytes:
+        raise FetchError(
+            f"{url}: body is {declared} bytes, over the {options.max_bytes} byte limit"
+        )
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():  # decoded: a gzip bomb counts at full size
+        size += len(chunk)
+        if size > options.max_bytes:
+            raise FetchError(
+                f"{url}: body exceeds the {options.max_bytes} byte limit; stopped reading"
+            )
+        if time.monotonic() > deadline:
+            raise FetchError(f"{url}: timed out after {options.timeout:g} s (body still arriving)")
+        chunks.append(chunk)
+    raw = b"".join(chunks)
+    if not raw.strip():
+        raise FetchError(f"{url}: empty response body")
+    return raw
+
+
+def _reject_html(raw: bytes, label: str) -> None:
+    """Some servers send HTML error pages as text/plain; YAML would parse them as a string."""
+    head = raw.lstrip()[:64].lower()
+    if head.startswith(_HTML_STARTS):
+        raise FetchError(f"{label}: content is HTML, not an OpenAPI description (check the URL)")
+
+
+def _build_in_memory(raw: bytes, label: str, settings: Mapping[str, Any]) -> Result:
+    """Run the whole pipeline on the candidate; a spec we cannot generate from is refused too."""
+    with tempfile.TemporaryDirectory(prefix="norce-spec-") as tmp:
+        candidate = Path(tmp) / "candidate.yaml"
+        candidate.write_bytes(raw)
+        try:
+            return build(candidate, settings)
+        except SpecError as exc:
+            # Name the source, not our temp file, in every message.
+            raise SpecError(
+                [Diagnostic(label, d.pointer, d.message) for d in exc.diagnostics]
+            ) from None

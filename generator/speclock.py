@@ -1,0 +1,77 @@
+"""spec/spec.lock: where the committed spec came from and the sha256 it must still have."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+LOCK_NAME = "spec.lock"
+
+
+@dataclass(frozen=True, slots=True)
+class SpecLock:
+    """One retrieval of the spec; written as JSON with sorted keys so diffs stay small."""
+
+    source: str  # URL, or a file path (relative to the project when it is inside it)
+    retrieved_at: str  # UTC, ISO 8601, seconds
+    info_version: str  # info.version
+    build: str  # "Build 2026-01-12 08:21:29" from info.description, "" if absent
+    sha256: str
+    bytes: int
+
+
+def lock_path(spec_path: Path) -> Path:
+    """The lock sits next to the spec it describes."""
+    return spec_path.parent / LOCK_NAME
+
+
+def read_lock(spec_path: Path) -> SpecLock | None:
+    """The lock for ``spec_path``, or None when there is none (a project may not use one)."""
+    path = lock_path(spec_path)
+    if not path.is_file():
+        return None
+    data = json.loads(path.read_text("utf-8"))
+    return SpecLock(**{key: data[key] for key in SpecLock.__dataclass_fields__})
+
+
+def lock_text(lock: SpecLock) -> str:
+    return json.dumps(asdict(lock), indent=2, sort_keys=True, ensure_ascii=True) + "\n"
+
+
+def verify(spec_path: Path) -> str | None:
+    """A message if the spec file no longer matches its lock; None if it does or there is no lock."""
+    try:
+        lock = read_lock(spec_path)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return f"{lock_path(spec_path)} is unreadable ({exc}); run `make update-spec` to rewrite it"
+    if lock is None:
+        return None
+    try:
+        actual = hashlib.sha256(spec_path.read_bytes()).hexdigest()
+    except OSError as exc:
+        return f"cannot read {spec_path}: {exc.strerror}"
+    if actual != lock.sha256:
+        return (
+            f"{spec_path} (sha256 {actual[:12]}) does not match {lock_path(spec_path)} "
+            f"(sha256 {lock.sha256[:12]}, from {lock.source}); edit the spec only through "
+            "`make update-spec URL=...`, or restore it"
+        )
+    return None
+
+
+def replace_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to a temp file beside ``path``, flush it to disk, then rename over ``path``."""
+    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
