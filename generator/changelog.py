@@ -1,0 +1,86 @@
+"""generated/CHANGELOG.md: one entry per spec build, newest first, carried across regenerations.
+
+``write_tree`` replaces the output folder as a whole, so the log and what it needs are part of
+the files written. To diff a new build against the previous one we keep a copy of the spec the
+newest entry describes (``.spec/last-build.yaml``, ~120 kB). Reading it back from git history
+instead would fail in shallow clones, tarballs and on specs never committed; one file is simpler.
+The copy is replaced only when an entry is added, so a local edit that keeps the build string
+is diffed against the last published build, not against itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import SpecError
+from .diff import compare
+from .diff_report import changelog_entry
+from .load import parse_spec_bytes
+from .pipeline import Result, build
+from .stamp import header, strip_header
+
+CHANGELOG = "CHANGELOG.md"
+SPEC_COPY = ".spec/last-build.yaml"
+TITLE = (
+    "# Changelog\n\n<!-- Maintained by `make generate`: an entry is added when the spec's build "
+    "or version changes. Entries are summaries; run `make diff BASE=<ref>` for details. -->\n"
+)
+
+
+def with_changelog(result: Result, out: Path, settings: Mapping[str, Any]) -> dict[str, bytes]:
+    """``result.files`` plus the CHANGELOG and spec copy: carried over, or with a new entry on top."""
+    files = dict(result.files)
+    log_path, copy_path = out / CHANGELOG, out / SPEC_COPY
+    log = strip_header(log_path.read_bytes()).decode("utf-8") if log_path.is_file() else ""
+    previous = strip_header(copy_path.read_bytes()) if copy_path.is_file() else None
+    current = (result.api.version, result.api.build or result.doc.sha256)
+    # Both files carry the stamp of the spec this tree was generated from, like every other file.
+    stamp_md, stamp_yaml = header(result.doc.sha256, "<!--"), header(result.doc.sha256)
+    if previous is not None and log and _identity(previous, str(copy_path)) == current:
+        files[CHANGELOG] = (stamp_md + log).encode("utf-8")
+        files[SPEC_COPY] = stamp_yaml.encode("utf-8") + previous
+        return files
+    heading = f"## {result.api.version} — {result.api.build or 'sha256 ' + result.doc.sha256[:12]}"
+    date = result.api.build.removeprefix("Build ").split(" ")[0]
+    heading += f" ({date})" if date else ""
+    entry = _entry(result, previous, copy_path, heading, settings)
+    files[CHANGELOG] = (stamp_md + TITLE + "\n" + entry + _older_entries(log)).encode("utf-8")
+    files[SPEC_COPY] = stamp_yaml.encode("utf-8") + result.doc.raw
+    return files
+
+
+def _identity(raw: bytes, path: str) -> tuple[str, str] | None:
+    """(version, build line) of a stored spec, as build_ir reads them; None if unreadable."""
+    try:
+        info = parse_spec_bytes(raw, path).get("info") or {}
+    except SpecError:
+        return None
+    description = str(info.get("description") or "")
+    build_line = next((line for line in description.split("\n") if line.startswith("Build ")), "")
+    return str(info.get("version", "")), build_line or hashlib.sha256(raw).hexdigest()
+
+
+def _entry(
+    result: Result,
+    previous: bytes | None,
+    copy_path: Path,
+    heading: str,
+    settings: Mapping[str, Any],
+) -> str:
+    if previous is None:
+        return f"{heading}\n\nFirst generated from spec sha256 `{result.doc.sha256[:12]}`.\n"
+    try:
+        old = build(copy_path, settings)
+    except SpecError as exc:
+        # A stored spec the current generator rejects must not block generation: say so instead.
+        return f"{heading}\n\nPrevious spec could not be compared: {exc.diagnostics[0].message}\n"
+    return changelog_entry(compare(old, result, "previous build", "this build"), heading)
+
+
+def _older_entries(log: str) -> str:
+    """Everything from the first entry heading on; the title block is rewritten each time."""
+    start = log.find("\n## ")
+    return "\n" + log[start + 1 :] if start >= 0 else ""
