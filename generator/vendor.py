@@ -1,0 +1,148 @@
+"""Vendoring: the generated package written into another repo's source tree, and checked there.
+
+``vendor(dest, ...)`` writes ``dest/<package>/`` and nothing else in ``dest`` (write_tree stages
+in a sibling ``.<package>.new-*`` folder and swaps it in, so a failure keeps the old copy). A
+rename regenerates with the ``package`` setting overridden: the package uses relative imports,
+and the few places its name appears as text (README, docs, docstrings) follow the setting.
+"""
+
+from __future__ import annotations
+
+import json
+import keyword
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .manifest import MANIFEST, ManifestError, compare, read_manifest
+from .pipeline import Result, build
+from .write import WriteError, write_tree
+
+
+class VendorError(ValueError):
+    """A vendor/verify argument is unusable (package name, folder kind); nothing was written."""
+
+
+@dataclass(frozen=True, slots=True)
+class Vendored:
+    """What ``vendor`` wrote."""
+
+    folder: Path
+    result: Result
+    files: int
+
+
+def package_name(name: str) -> str:
+    """``name`` if it can be a Python package folder (identifier, not a keyword)."""
+    if not name.isidentifier() or keyword.iskeyword(name) or not name.isascii():
+        raise VendorError(
+            f"--package {name!r} is not a valid Python package name "
+            "(ASCII letters, digits and _, not starting with a digit, not a keyword)"
+        )
+    return name
+
+
+def strip_package(files: Mapping[str, bytes], package: str) -> dict[str, bytes]:
+    """The files under ``package/`` with that prefix removed (changelog etc. stay behind)."""
+    prefix = f"{package}/"
+    return {
+        path.removeprefix(prefix): data for path, data in files.items() if path.startswith(prefix)
+    }
+
+
+def vendor(
+    dest: Path,
+    spec: Path,
+    settings: Mapping[str, Any],
+    package: str | None = None,
+    force: bool = False,
+) -> Vendored:
+    """Generate from ``spec`` and write the package as ``dest/<package>``, replacing it atomically.
+
+    Raises:
+        VendorError: bad package name, or ``dest`` is not an existing folder.
+        WriteError: the package folder exists and is not a clean copy of ours (without ``force``),
+            is a file or symlink, or cannot be written. The old copy is then left as it was.
+        SpecError: the spec is invalid.
+    """
+    name = package_name(package if package is not None else str(settings["package"]))
+    if not dest.is_dir():
+        raise VendorError(
+            f"{dest} is not an existing folder (DEST is the parent of the package "
+            f"folder, e.g. src/acme for src/acme/{name})"
+        )
+    folder = dest / name
+    _check_replaceable(folder, force)
+    result = build(spec, {**settings, "package": name})
+    files = strip_package(result.files, name)
+    write_tree(folder, files)
+    return Vendored(folder, result, len(files))
+
+
+def _check_replaceable(folder: Path, force: bool) -> None:
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise WriteError(f"refusing to replace {folder}: it is not a folder")
+    if not folder.exists():
+        return
+    try:
+        changes = compare(folder, read_manifest(folder)).lines()
+    except ManifestError as exc:
+        if force:
+            return
+        raise WriteError(
+            f"refusing to replace {folder}: {exc}; it was not written by "
+            "`vendor`, pass --force to replace it and everything in it"
+        ) from None
+    if changes and not force:
+        raise WriteError(
+            f"refusing to replace {folder}: it was changed after vendoring "
+            f"({'; '.join(changes)}); pass --force to discard those changes"
+        )
+
+
+def verify(folder: Path, spec: Path | None, settings: Mapping[str, Any]) -> list[str]:
+    """Problems with a vendored copy: local edits, and with ``spec`` what regenerating would change.
+
+    Raises:
+        ManifestError: ``folder`` has no readable manifest (not a vendored copy).
+        SpecError: ``spec`` is invalid.
+    """
+    record = read_manifest(folder)
+    problems = compare(folder, record).lines()
+    if spec is None:
+        return problems
+    try:
+        name = package_name(str(record.get("package")))
+    except VendorError as exc:
+        raise ManifestError(f"{folder / MANIFEST}: {exc}") from None
+    result = build(spec, {**settings, "package": name})
+    if record.get("spec_sha256") != result.doc.sha256:
+        problems.append(
+            f"spec: copy generated from sha256 {str(record.get('spec_sha256'))[:12]} "
+            f"({record.get('spec_build') or 'no build'}), {spec} is sha256 "
+            f"{result.doc.sha256[:12]} ({result.api.build or 'no build'})"
+        )
+    fresh = _fresh_hashes(strip_package(result.files, name))
+    problems += _stale(record["files"], fresh)
+    return problems
+
+
+def _fresh_hashes(files: Mapping[str, bytes]) -> dict[str, str]:
+    """The per-file hashes of a freshly built package (from its own MANIFEST.json)."""
+    hashes: dict[str, str] = json.loads(files[MANIFEST])["files"]
+    return hashes
+
+
+def _stale(vendored: Mapping[str, str], fresh: Mapping[str, str]) -> list[str]:
+    lines = [
+        f"stale: {p} would change"
+        for p in sorted(vendored.keys() & fresh.keys())
+        if vendored[p] != fresh[p]
+    ]
+    lines += [f"stale: {p} would be added" for p in sorted(fresh.keys() - vendored.keys())]
+    lines += [f"stale: {p} would be removed" for p in sorted(vendored.keys() - fresh.keys())]
+    return lines
+
+
+__all__ = ["Vendored", "VendorError", "package_name", "strip_package", "vendor", "verify"]

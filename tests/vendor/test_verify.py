@@ -1,0 +1,102 @@
+"""Verify a vendored copy: ``python -m generator verify`` and the copy's own stdlib-only ``_verify.py``."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from vendor_support import (
+    SPEC,
+    Run,
+    cli_fixture,  # noqa: F401 - fixtures
+    copy_fixture,  # noqa: F401
+    fresh_python_fixture,  # noqa: F401
+    other_repo_fixture,  # noqa: F401
+    reuse_builds_fixture,  # noqa: F401
+)
+
+
+def standalone(folder: Path, *args: str | Path) -> subprocess.CompletedProcess[str]:
+    """The copy's _verify.py as a plain script, isolated (-I: no PYTHONPATH, cwd or user site)."""
+    return subprocess.run(
+        [sys.executable, "-I", str(folder / "_verify.py"), *map(str, args)],
+        cwd=folder.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def _tamper(folder: Path) -> None:
+    errors = folder / "errors.py"
+    errors.write_bytes(errors.read_bytes().replace(b"class ", b"class  ", 1))
+    (folder / "docs" / "extra.md").write_text("mine\n")
+    (folder / "py.typed").unlink()
+
+
+def test_fresh_copy_verifies(cli: Callable[..., Run], copy: Path) -> None:
+    (copy / "__pycache__").mkdir()
+    (copy / "__pycache__" / "x.cpython-311.pyc").write_bytes(b"\0")  # run-time caches are ignored
+    result = cli("verify", copy)
+    assert result.code == 0 and "matches its manifest" in result.out
+    script = standalone(copy)
+    assert script.returncode == 0, script.stdout + script.stderr
+    assert "files match MANIFEST.json" in script.stdout
+
+
+def test_edited_added_and_deleted_files_are_named(cli: Callable[..., Run], copy: Path) -> None:
+    _tamper(copy)
+    expected = ["edited: errors.py", "added: docs/extra.md", "deleted: py.typed"]
+    result = cli("verify", copy)
+    assert result.code == 1
+    assert [line.strip() for line in result.err.splitlines()[1:]] == expected
+    script = standalone(copy)
+    assert script.returncode == 1
+    assert [line.strip() for line in script.stdout.splitlines()[1:]] == expected
+
+
+def test_not_a_vendored_copy_exits_2(cli: Callable[..., Run], tmp_path: Path) -> None:
+    (tmp_path / "pkg").mkdir()
+    result = cli("verify", tmp_path / "pkg")
+    assert result.code == 2 and "no MANIFEST.json" in result.err
+    (tmp_path / "pkg" / "MANIFEST.json").write_text('{"files": {}}')
+    assert cli("verify", tmp_path / "pkg").code == 2
+    script = Path(__file__).resolve().parents[2] / "templates" / "runtime" / "_verify.py"
+    run = subprocess.run(
+        [sys.executable, "-I", str(script), str(tmp_path / "pkg")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 2 and "not a norce-codegen manifest" in run.stdout
+    usage = subprocess.run(
+        [sys.executable, "-I", str(script), "--bogus"], capture_output=True, text=True, timeout=60
+    )
+    assert usage.returncode == 2
+
+
+def test_spec_checks(cli: Callable[..., Run], copy: Path, tmp_path: Path) -> None:
+    sha = hashlib.sha256(SPEC.read_bytes()).hexdigest()
+    assert standalone(copy, "--spec", SPEC).returncode == 0
+    assert standalone(copy, "--sha256", sha).returncode == 0
+    assert cli("verify", copy, "--spec", SPEC).code == 0
+    newer = tmp_path / "newer.yaml"
+    newer.write_bytes(
+        SPEC.read_bytes().replace(b"Build 2026-01-12 08:21:29", b"Build 2026-03-01 00:00:00")
+    )
+    script = standalone(copy, "--spec", newer)
+    assert script.returncode == 1 and "the copy is older than the given spec" in script.stdout
+    wrong = standalone(copy, "--sha256", "0" * 64)
+    assert wrong.returncode == 1 and "the copy is different" in wrong.stdout
+    result = cli("verify", copy, "--spec", newer)
+    assert result.code == 1
+    assert "spec: copy generated from sha256" in result.err
+    assert "stale: README.md would change" in result.err  # the build line is in the README
+
+
+def test_missing_spec_file_is_a_usage_error(copy: Path, tmp_path: Path) -> None:
+    script = standalone(copy, "--spec", tmp_path / "absent.yaml")
+    assert script.returncode == 2 and "cannot read" in script.stdout
