@@ -1,0 +1,1 @@
+"""Contract tests: the generated client against Prism and a spec-validating loopback server."""
