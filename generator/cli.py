@@ -5,14 +5,26 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
+from .changelog import with_changelog
+from .changes import BREAKING, POTENTIALLY_BREAKING
 from .diagnostics import SpecError
+from .diff import diff_specs
+from .diff_report import to_json, to_markdown
+from .fetch import DEFAULT_TIMEOUT, FetchError, FetchOptions, update_spec
+from .freshness import KEY_FILE, input_key, is_up_to_date, key_record
+from .manifest import ManifestError
 from .pipeline import build
 from .settings import PROJECT_ROOT, load_settings
-from .write import WriteError, read_tree, write_tree
+from .speclock import verify as verify_lock
+from .vendor import VendorError, vendor, verify
+from .write import WriteError, read_tree, write_file, write_tree
 
 EXIT_OK, EXIT_STALE, EXIT_SPEC, EXIT_IO = 0, 1, 2, 3
+EXIT_CHANGES = 4  # diff --fail-on: changes at or above the threshold
+EXIT_FETCH = 5  # update-spec: download failed or was refused (spec/ untouched)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -35,7 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m generator",
         description="Generate the Norce Checkout Order client from an OpenAPI description.",
-        epilog="exit codes: 0 ok, 1 generated/ is stale (check), 2 invalid spec, 3 cannot write",
+        epilog="exit codes: 0 ok, 1 generated/ is stale (check), 2 invalid spec, 3 cannot write, "
+        "4 changes at or above --fail-on (diff), 5 cannot fetch (update-spec)",
     )
     commands = parser.add_subparsers(required=True, metavar="command")
 
@@ -45,6 +58,11 @@ def _parser() -> argparse.ArgumentParser:
         description="Validate the spec and (re)write the output folder atomically.",
     )
     _common(generate, settings)
+    generate.add_argument(
+        "--force",
+        action="store_true",
+        help="rebuild even when the output is up to date with the same inputs",
+    )
     generate.set_defaults(handler=_generate)
 
     check = commands.add_parser(
@@ -55,6 +73,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     _common(check, settings)
     check.set_defaults(handler=_check)
+    _add_diff_command(commands)
+    _add_update_spec_command(commands, settings)
+    _add_vendor_commands(commands, settings)
     return parser
 
 
@@ -72,15 +93,25 @@ def _common(parser: argparse.ArgumentParser, settings: dict[str, object]) -> Non
 
 def _out(args: argparse.Namespace) -> Path:
     out: Path = args.out if args.out is not None else PROJECT_ROOT / str(load_settings()["out"])
-    if args.out is None:
-        return out
+    if args.out is None and not out.resolve().is_relative_to(PROJECT_ROOT.resolve()):
+        # Only an explicit --out may point outside the project; a settings typo must not.
+        raise WriteError(
+            f"output folder {out} (from pyproject.toml) is outside {PROJECT_ROOT}; "
+            "pass --out explicitly to write there"
+        )
     return out
 
 
 def _generate(args: argparse.Namespace) -> int:
-    result = build(args.spec, load_settings())
     out = _out(args)
+    key = input_key(args.spec, load_settings())
+    if not args.force and is_up_to_date(out, key):
+        print(f"{out} is up to date (same spec, generator, templates and settings); nothing to do")
+        return EXIT_OK
+    result = build(args.spec, load_settings())
+    result = replace(result, files=with_changelog(result, out, load_settings()))
     write_tree(out, result.files)
+    write_file(out / KEY_FILE, key_record(key, result.files))
     print(
         f"generated {len(result.files)} files into {out} "
         f"({len(result.api.operations)} operations, spec sha256 {result.doc.sha256[:12]})"
@@ -89,8 +120,12 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    lock_problem = verify_lock(args.spec)
+    if lock_problem:
+        print(f"error: {lock_problem}", file=sys.stderr)
     result = build(args.spec, load_settings())
     out = _out(args)
+    result = replace(result, files=with_changelog(result, out, load_settings()))
     current = read_tree(out)
     problems = [f"missing: {p}" for p in sorted(result.files.keys() - current.keys())]
     problems += [f"extra: {p}" for p in sorted(current.keys() - result.files.keys())]
@@ -104,5 +139,160 @@ def _check(args: argparse.Namespace) -> int:
         for problem in problems:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_STALE
+    if lock_problem:
+        return EXIT_STALE
     print(f"{out} is up to date with {args.spec}")
+    return EXIT_OK
+
+
+def _add_diff_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    diff = commands.add_parser(
+        "diff",
+        help="report wire and Python-API changes between two spec versions",
+        description="Compare two spec versions on the wire (HTTP contract) and in the generated "
+        "Python package (griffe), and print one report. OLD and NEW are files, REV:path, or a "
+        "bare git revision meaning the project's spec at that revision.",
+        epilog="exit codes: 0 no change at or above --fail-on (or no --fail-on), "
+        "4 changes at or above --fail-on, 2 OLD or NEW unreadable or invalid",
+    )
+    diff.add_argument("old", metavar="OLD", help="older spec: file, REV:path or REV (e.g. HEAD)")
+    diff.add_argument("new", metavar="NEW", help="newer spec: file, REV:path or REV")
+    diff.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    diff.add_argument(
+        "--fail-on",
+        choices=(BREAKING, POTENTIALLY_BREAKING),
+        default=None,
+        help="exit 4 when a change of this severity (or worse) exists",
+    )
+    diff.set_defaults(handler=_diff)
+
+
+def _diff(args: argparse.Namespace) -> int:
+    report = diff_specs(args.old, args.new, load_settings())
+    sys.stdout.write(to_json(report) if args.format == "json" else to_markdown(report))
+    failing = report.failing(args.fail_on)
+    if failing:
+        print(f"{len(failing)} change(s) at or above {args.fail_on}", file=sys.stderr)
+        return EXIT_CHANGES
+    return EXIT_OK
+
+
+def _add_update_spec_command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], settings: dict[str, object]
+) -> None:
+    update = commands.add_parser(
+        "update-spec",
+        help="download or copy a new spec, check it, then replace spec/ and spec/spec.lock",
+        description="Fetch SOURCE (an https URL or a file), refuse it unless it parses, validates "
+        "and generates in memory, then atomically replace the spec and write spec.lock beside it. "
+        "On any failure the spec folder is left byte-identical.",
+        epilog="exit codes: 0 updated or unchanged, 2 the new spec is invalid, "
+        "3 cannot write, 5 cannot fetch (network, HTTP status, HTML, size, timeout)",
+    )
+    update.add_argument("source", metavar="URL|FILE", help="https URL or local YAML/JSON file")
+    update.add_argument(
+        "--spec",
+        type=Path,
+        default=PROJECT_ROOT / str(settings["spec"]),
+        help="spec file to replace; spec.lock goes beside it; default: %(default)s",
+    )
+    update.add_argument(
+        "--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds for the whole download"
+    )
+    update.add_argument(
+        "--allow-http", action="store_true", help="accept plain http (local test servers only)"
+    )
+    update.set_defaults(handler=_update_spec)
+
+
+def _update_spec(args: argparse.Namespace) -> int:
+    options = FetchOptions(allow_http=args.allow_http, timeout=args.timeout)
+    try:
+        summary = update_spec(args.source, args.spec, load_settings(), options, PROJECT_ROOT)
+    except FetchError as exc:
+        print(f"error: {exc} ({args.spec} unchanged)", file=sys.stderr)
+        return EXIT_FETCH
+    except OSError as exc:
+        print(f"error: cannot write {args.spec.parent}: {exc}", file=sys.stderr)
+        return EXIT_IO
+    print(summary)
+    return EXIT_OK
+
+
+def _add_vendor_commands(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], settings: dict[str, object]
+) -> None:
+    spec_default = PROJECT_ROOT / str(settings["spec"])
+    vend = commands.add_parser(
+        "vendor",
+        help="write the package into another repo's source tree as DEST/PACKAGE",
+        description="Generate in memory and write the package folder DEST/PACKAGE (DEST is its "
+        "parent and must exist), replacing an earlier copy atomically. Nothing else in DEST is "
+        "touched. A folder without MANIFEST.json, or a copy edited since vendoring, is not "
+        "replaced unless --force is given.",
+        epilog="exit codes: 0 vendored, 2 invalid spec, --package or DEST, "
+        "3 refused (not our copy, or edited) or cannot write; the old copy is then untouched",
+    )
+    vend.add_argument("dest", metavar="DEST", type=Path, help="parent folder, e.g. src/acme")
+    vend.add_argument(
+        "--package", default=None, help=f"package (folder) name; default: {settings['package']}"
+    )
+    vend.add_argument("--spec", type=Path, default=spec_default, help="default: %(default)s")
+    vend.add_argument(
+        "--force",
+        action="store_true",
+        help="replace DEST/PACKAGE even if it has no manifest or was edited",
+    )
+    vend.set_defaults(handler=_vendor)
+
+    check = commands.add_parser(
+        "verify",
+        help="check a vendored copy against its MANIFEST.json (and a spec)",
+        description="Report files edited, added or deleted in a vendored package folder since it "
+        "was written. With --spec, also regenerate in memory and report a different spec and "
+        "every file re-vendoring would change. The copy itself carries a stdlib-only "
+        "equivalent: python PACKAGE/_verify.py [--spec FILE].",
+        epilog="exit codes: 0 matches, 1 edited/added/deleted files or stale against --spec, "
+        "2 not a vendored copy (no readable MANIFEST.json) or invalid --spec",
+    )
+    check.add_argument(
+        "folder",
+        metavar="DEST",
+        type=Path,
+        help="the vendored package folder, e.g. src/acme/norce_order",
+    )
+    check.add_argument("--spec", type=Path, default=None, help="spec the copy should match")
+    check.set_defaults(handler=_verify)
+
+
+def _vendor(args: argparse.Namespace) -> int:
+    try:
+        done = vendor(args.dest, args.spec, load_settings(), args.package, args.force)
+    except VendorError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_SPEC
+    print(
+        f"vendored {done.files} files into {done.folder} (spec sha256 "
+        f"{done.result.doc.sha256[:12]}); check it with: python {done.folder}/_verify.py"
+    )
+    return EXIT_OK
+
+
+def _verify(args: argparse.Namespace) -> int:
+    try:
+        problems = verify(args.folder, args.spec, load_settings())
+    except ManifestError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_SPEC
+    if problems:
+        print(
+            f"{args.folder} does not match its manifest"
+            + (f" or {args.spec}" if args.spec else "")
+            + ":",
+            file=sys.stderr,
+        )
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_STALE
+    print(f"{args.folder} matches its manifest" + (f" and {args.spec}" if args.spec else ""))
     return EXIT_OK

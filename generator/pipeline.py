@@ -7,11 +7,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from . import __version__
+from .astcheck import check_files
 from .build_ir import build_api
 from .build_models import build_models
 from .format import format_python
 from .ir import Api
 from .load import SpecDocument, load_spec
+from .manifest import with_manifest
 from .render import environment, render
 from .settings import TEMPLATES
 from .stamp import header
@@ -45,15 +48,25 @@ def build(spec_path: Path, settings: Mapping[str, Any], templates: Path = TEMPLA
     for runtime in sorted((templates / "runtime").glob("*.py")):
         python[f"{pkg}/{runtime.name}"] = runtime.read_text("utf-8")
     markdown: dict[str, str] = {
-        f"{pkg}/README.md": render(env, "package/README.md.j2", **context),
+        f"{pkg}/README.md": render(
+            env, "package/README.md.j2", generator_version=__version__, **context
+        ),
         f"{pkg}/docs/index.md": render(env, "docs/index.md.j2", **context),
     }
     for op in api.operations:
-        markdown[f"{pkg}/docs/{op.doc_path}"] = render(env, "docs/operation.md.j2", op=op, **context)
+        markdown[f"{pkg}/docs/{op.doc_path}"] = render(
+            env, "docs/operation.md.j2", op=op, **context
+        )
+    # Nothing is formatted or returned until every Python file passes the allow-list and compiles;
+    # black then keeps the AST as is (it verifies equivalence itself).
+    spec_derived = {
+        path for path in python if not (templates / "runtime" / Path(path).name).is_file()
+    }
+    check_files(python, spec_derived, doc.path, doc.data)
     files: dict[str, bytes] = {}
     for relpath, source in python.items():
         files[relpath] = (header(doc.sha256) + format_python(source, relpath)).encode("utf-8")
     for relpath, text in markdown.items():
         files[relpath] = (header(doc.sha256, "<!--") + text).encode("utf-8")
     files[f"{pkg}/py.typed"] = header(doc.sha256).encode("utf-8")
-    return Result(doc, api, files)
+    return Result(doc, api, with_manifest(files, pkg, doc.sha256, api.build))

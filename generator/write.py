@@ -8,6 +8,9 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
+# Files the generator keeps for itself in the output root (e.g. the no-op key); never "output".
+PRIVATE_PREFIX = ".norce-codegen"
+
 
 class WriteError(Exception):
     """The output could not be written; the previous output is untouched."""
@@ -73,12 +76,32 @@ def _swap(staging: Path, out: Path) -> None:
     shutil.rmtree(backup, ignore_errors=True)
 
 
+def write_file(path: Path, data: bytes) -> None:
+    """Replace one file atomically (temp file + rename in the same folder)."""
+    temp: str | None = None
+    try:
+        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temp, path)
+    except OSError as exc:
+        if temp is not None:
+            Path(temp).unlink(missing_ok=True)
+        raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
 def read_tree(root: Path) -> dict[str, bytes]:
-    """Every regular file under ``root`` as {relative POSIX path: bytes}; skips caches."""
+    """Every regular file under ``root`` as {relative POSIX path: bytes}; skips caches and the
+    generator's own ``.norce-codegen*`` files in the root."""
     files: dict[str, bytes] = {}
     if not root.is_dir():
         return files
     for path in sorted(root.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and ".mypy_cache" not in path.parts:
+        if (
+            path.is_file()
+            and "__pycache__" not in path.parts
+            and ".mypy_cache" not in path.parts
+            and not (path.parent == root and path.name.startswith(PRIVATE_PREFIX))
+        ):
             files[path.relative_to(root).as_posix()] = path.read_bytes()
     return files

@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-SPEC = ROOT / "spec" / "norce-checkout-order.yaml"
-GENERATED = ROOT / "generated"
-SEEDS = Path(__file__).resolve().parent / "seeds"
-
-if str(GENERATED) not in sys.path:
-    sys.path.insert(0, str(GENERATED))
-
-API_KEY = "test-secret-key-7f3a"
+from support import API_KEY
 
 
 @pytest.fixture(scope="session")

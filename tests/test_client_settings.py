@@ -6,8 +6,8 @@ import json
 from typing import Any
 
 import pytest
-from conftest import API_KEY
 from norce_checkout_order import ENVIRONMENTS, OrderClient, models
+from support import API_KEY
 
 
 def _client(**kwargs: Any) -> OrderClient:

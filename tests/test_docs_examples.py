@@ -12,8 +12,8 @@ from typing import Any
 
 import pydantic
 import pytest
-from conftest import GENERATED
 from norce_checkout_order import models, operations
+from support import GENERATED
 from werkzeug import Response
 
 PAGES = sorted((GENERATED / "norce_checkout_order" / "docs" / "operations").glob("*.md"))

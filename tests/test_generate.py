@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import GENERATED, ROOT, SPEC
+from support import GENERATED, ROOT, SPEC
 
 from generator.write import read_tree
 

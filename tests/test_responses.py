@@ -7,8 +7,8 @@ import re
 from typing import Any
 
 import pytest
-from conftest import SEEDS
 from norce_checkout_order import NotFoundError, models
+from support import SEEDS
 
 
 def _transaction_response_sample() -> dict[str, Any]:

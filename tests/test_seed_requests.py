@@ -13,8 +13,8 @@ from typing import Any
 import pydantic
 import pytest
 import yaml
-from conftest import API_KEY, SEEDS, SPEC
 from norce_checkout_order import NotGiven, operations
+from support import API_KEY, SEEDS, SPEC
 from werkzeug import Request as WerkzeugRequest
 from werkzeug import Response
 

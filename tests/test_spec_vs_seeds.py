@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from conftest import SEEDS
+from support import SEEDS
 from test_seed_requests import SEED_REQUESTS, SPEC_DATA
 
 from generator.validate import walk

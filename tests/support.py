@@ -1,0 +1,15 @@
+"""Paths and constants shared by the top-level tests; puts generated/ on sys.path."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT / "spec" / "norce-checkout-order.yaml"
+GENERATED = ROOT / "generated"
+SEEDS = Path(__file__).resolve().parent / "seeds"
+API_KEY = "test-secret-key-7f3a"
+
+if str(GENERATED) not in sys.path:
+    sys.path.insert(0, str(GENERATED))
