@@ -129,28 +129,6 @@ def test_generated_package_passes_mypy_strict() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_generated_package_imports_quickly() -> None:
-    """``python -X importtime``: the package's cumulative import time stays under 300 ms."""
-    best = None
-    for _ in range(3):  # best of three: the machine is shared and noisy
-        result = subprocess.run(
-            [sys.executable, "-X", "importtime", "-c", "import norce_checkout_order"],
-            cwd=GENERATED,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert result.returncode == 0, result.stderr
-        line = [
-            ln
-            for ln in result.stderr.splitlines()
-            if ln.rstrip().endswith("| norce_checkout_order")
-        ][-1]
-        cumulative_us = int(line.split("|")[1])
-        best = cumulative_us if best is None else min(best, cumulative_us)
-    assert best is not None and best < 300_000, f"{best / 1000:.0f} ms"
-
-
 def test_generated_package_does_not_import_the_generator() -> None:
     code = "import sys, norce_checkout_order; assert 'generator' not in sys.modules; print('ok')"
     result = subprocess.run(
