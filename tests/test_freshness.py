@@ -3,28 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
+
+from support import run_generator
 
 from generator.freshness import KEY_FILE, input_key, is_up_to_date
 from generator.settings import PROJECT_ROOT as ROOT
 from generator.settings import load_settings
 
 SPEC = ROOT / "spec" / "norce-checkout-order.yaml"
-
-
-def run_generator(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
 
 
 def test_second_generate_is_a_no_op_until_an_input_or_file_changes(tmp_path: Path) -> None:

@@ -9,22 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from support import GENERATED, ROOT, SPEC
+from support import GENERATED, SPEC, run_generator
 
 from generator.write import read_tree
 
 PACKAGE = GENERATED / "norce_checkout_order"
-
-
-def run_generator(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-    )
 
 
 def test_generate_twice_gives_byte_identical_trees(tmp_path: Path) -> None:
