@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from typing import Any
 
 from .diagnostics import fail, json_pointer
-from .format import format_python
+from .examples import body_example, example_call
 from .ir import Api, Arg, Body, ClientHeader, Field, Operation, Param, Response, Server, Tag
 from .load import SpecDocument
 from .naming import clean_text, doc_text, one_line, pascal_case, py_literal, snake_case, unique
@@ -141,9 +142,8 @@ def build_api(
 def _renamed(op: Operation, name: str) -> Operation:
     if name == op.python_name:
         return op
-    from dataclasses import replace
-
-    return replace(op, python_name=name, doc_path=f"operations/{name}.md")
+    example = op.example.replace(f"client.{op.python_name}(", f"client.{name}(", 1)
+    return replace(op, python_name=name, doc_path=f"operations/{name}.md", example=example)
 
 
 RawOperation = tuple[str, str, dict[str, Any], list[Any]]
@@ -270,14 +270,12 @@ def _operation(
             "path": py_literal(path),
             "operation_id": py_literal(op["operationId"]),
         },
-        example=_example(python_name, params, body),
+        example=example_call(python_name, params, body),
         doc_path=f"operations/{python_name}.md",
     )
 
 
 def _param_named(param: Param, name: str) -> Param:
-    from dataclasses import replace
-
     return param if param.python_name == name else replace(param, python_name=name)
 
 
@@ -352,7 +350,7 @@ def _body(ctx: _Context, where: tuple[object, ...], op: dict[str, Any]) -> Body 
         description=clean_text(body.get("description")),
         schema_name=schema_name,
         fields=_fields(ctx, target),
-        example=_body_example(ctx, schema, annotation),
+        example=body_example(ctx.deref, schema, annotation),
     )
 
 
@@ -395,61 +393,6 @@ def _type_label(ctx: _Context, schema: Any) -> str:
     return f"{kind} ({schema['format']})" if schema.get("format") else kind
 
 
-def _example_value(ctx: _Context, schema: Any) -> dict[str, Any] | None:
-    resolved = ctx.deref(schema)
-    if not isinstance(resolved, dict):
-        return None
-    if "example" in resolved and isinstance(resolved["example"], dict):
-        return dict(resolved["example"])
-    props = resolved.get("properties") or {}
-    values = {
-        str(k): v["example"]
-        for k, v in props.items()
-        if isinstance(v, dict) and "example" in v and not v.get("readOnly")
-    }
-    for name in resolved.get("required") or []:  # a runnable example needs every required field
-        if name not in values and isinstance(props.get(name), dict):
-            values[str(name)] = _placeholder(ctx, props[name], depth=0)
-    return values or None
-
-
-def _placeholder(ctx: _Context, schema: Any, depth: int) -> Any:
-    """A JSON value of the schema's type, for required fields the spec gives no example for."""
-    resolved = ctx.deref(schema)
-    if not isinstance(resolved, dict) or depth > 8:
-        return None
-    parts = resolved.get("allOf")
-    if isinstance(parts, list) and len(parts) == 1:
-        return _placeholder(ctx, parts[0], depth + 1)
-    if "example" in resolved:
-        return resolved["example"]
-    if resolved.get("enum"):
-        return resolved["enum"][0]
-    kind = resolved.get("type")
-    if kind == "array":
-        return []
-    if kind == "object" or "properties" in resolved:
-        props = resolved.get("properties") or {}
-        return {
-            str(n): _placeholder(ctx, props[n], depth + 1)
-            for n in resolved.get("required") or []
-            if isinstance(props.get(n), dict)
-        }
-    return {"string": "string", "integer": 0, "number": 0.0, "boolean": True}.get(str(kind))
-
-
-def _body_example(ctx: _Context, schema: Any, annotation: str) -> str | None:
-    """A Python expression for an example body, from the spec's examples (literals via repr)."""
-    if annotation.startswith("list[models."):
-        item = _example_value(ctx, (ctx.deref(schema) or {}).get("items"))
-        model = annotation[len("list[") : -1]
-        return f"[{model}.model_validate({py_literal(item)})]" if item else None
-    if annotation.startswith("models."):
-        value = _example_value(ctx, schema)
-        return f"{annotation}.model_validate({py_literal(value)})" if value else f"{annotation}()"
-    return None
-
-
 def _responses(ctx: _Context, where: tuple[object, ...], op: dict[str, Any]) -> list[Response]:
     result = []
     for status, raw in sorted((op.get("responses") or {}).items(), key=lambda kv: str(kv[0])):
@@ -490,22 +433,6 @@ def _docstring(
     ]
     lines += ["", "Raises:", "    APIStatusError: on a non-2xx response (a subclass per status)."]
     return "\n".join(lines)
-
-
-_PLACEHOLDERS = {"str": "'string'", "int": "0", "float": "0.0", "bool": "True"}
-
-
-def _example(python_name: str, params: list[Param], body: Body | None) -> str:
-    """A runnable call for the docs: path params, required arguments, and the spec's example body."""
-    parts = [py_literal(f"{p.python_name}-1") for p in params if p.location == "path"]
-    if body is not None and (body.example or body.required):
-        fallback = "[]" if body.annotation.startswith("list[") else "{}"
-        parts.append(f"body={body.example or _PLACEHOLDERS.get(body.annotation, fallback)}")
-    for p in params:
-        if p.location != "path" and p.required:
-            parts.append(f"{p.python_name}={_PLACEHOLDERS.get(p.annotation, 'None')}")
-    call = f"client.{python_name}({', '.join(parts)})"
-    return format_python(call, f"example for {python_name}").rstrip("\n")
 
 
 def _servers(data: dict[str, Any]) -> tuple[Server, ...]:
