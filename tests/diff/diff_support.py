@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from generator import changelog, cli, diff
+from generator import changelog, diff, pipeline
 from generator.diff import Report, compare
 from generator.pipeline import Result, build
 from generator.settings import PROJECT_ROOT, load_settings
@@ -32,7 +32,8 @@ def _reuse_builds(monkeypatch: pytest.MonkeyPatch) -> None:
     """The CLI, diff and changelog build through these names: serve them from the cache."""
     monkeypatch.setattr(diff, "build", cached_build)
     monkeypatch.setattr(changelog, "build", cached_build)
-    monkeypatch.setattr(cli, "build", cached_build)
+    # cli imports the pipeline inside its handlers, so it reads build from the module at call time.
+    monkeypatch.setattr(pipeline, "build", cached_build)
 
 
 @pytest.fixture(scope="session")
