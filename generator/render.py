@@ -7,7 +7,7 @@ from typing import Any
 
 import jinja2
 
-from .naming import doc_text, py_literal
+from .naming import doc_text, py_literal, table_cell
 
 
 def environment(templates: Path) -> jinja2.Environment:
@@ -24,6 +24,8 @@ def environment(templates: Path) -> jinja2.Environment:
     # ``|py`` makes a literal, ``|doc`` makes docstring text.
     env.filters["py"] = py_literal
     env.filters["doc"] = doc_text
+    # Markdown tables: ``|cell`` keeps spec prose inside its cell.
+    env.filters["cell"] = table_cell
     return env
 
 

@@ -190,3 +190,9 @@ def test_python_templates_print_only_escaped_values() -> None:
             assert (
                 expr in _SAFE_EXPRESSIONS
             ), f"{template.name}: {{{{ {expr} }}}} prints unescaped text"
+
+
+def test_table_cell_keeps_spec_prose_in_one_markdown_cell() -> None:
+    from generator.naming import table_cell
+
+    assert table_cell("a | b\r\nc\u2028d") == "a \\| b c d"
