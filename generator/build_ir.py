@@ -6,14 +6,14 @@ from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
+from .build_models import SCHEMA_PREFIX, split_schemas
 from .diagnostics import fail, json_pointer
 from .examples import body_example, example_call
 from .ir import Api, Arg, Body, ClientHeader, Field, Operation, Param, Response, Server, Tag
 from .load import SpecDocument
 from .naming import clean_text, doc_text, one_line, pascal_case, py_literal, snake_case, unique
-from .validate import HTTP_METHODS, resolve_pointer, walk
+from .validate import HTTP_METHODS, resolve_pointer
 
-SCHEMA_PREFIX = "#/components/schemas/"
 IDEMPOTENT = {"GET", "PUT", "DELETE", "HEAD", "OPTIONS"}
 _PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
 _NOT_GIVEN = "NOT_GIVEN"
@@ -25,7 +25,7 @@ class _Context:
     def __init__(self, doc: SpecDocument, model_classes: set[str]) -> None:
         self.doc = doc
         self.model_classes = model_classes
-        self.split = _split_schemas(doc.data)
+        self.split = split_schemas(doc.data)
         self.uses_any = False
 
     def deref(self, node: Any) -> Any:
@@ -69,32 +69,6 @@ class _Context:
             self.uses_any = True
             text = "dict[str, Any]" if kind == "object" else "Any"
         return f"{text} | None" if schema.get("nullable") is True and text != "Any" else text
-
-
-def _split_schemas(data: dict[str, Any]) -> set[str]:
-    """Schemas DCG splits into XRequest/XResponse: readOnly/writeOnly inside, directly or via $ref."""
-    schemas = (data.get("components") or {}).get("schemas") or {}
-    direct: dict[str, bool] = {}
-    refs: dict[str, set[str]] = {}
-    for name, schema in schemas.items():
-        direct[name] = False
-        refs[name] = set()
-        for _, node in walk(schema):
-            if isinstance(node, dict):
-                if node.get("readOnly") is True or node.get("writeOnly") is True:
-                    direct[name] = True
-                ref = node.get("$ref")
-                if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX):
-                    refs[name].add(ref[len(SCHEMA_PREFIX) :])
-    split = {name for name, flag in direct.items() if flag}
-    changed = True
-    while changed:  # transitive closure; bounded by the number of schemas
-        changed = False
-        for name, targets in refs.items():
-            if name not in split and targets & split:
-                split.add(name)
-                changed = True
-    return split
 
 
 def build_api(

@@ -22,7 +22,7 @@ from datamodel_code_generator.format import PythonVersion
 from .astcheck import check_files
 from .diagnostics import Diagnostic, SpecError, fail, json_pointer
 from .load import SpecDocument
-from .naming import clean_text, snake_case
+from .naming import clean_text, pascal_case, snake_case
 from .validate import find_pointer, walk
 
 # One place for every DCG option we rely on; DCG has ~200 and their defaults drift between releases.
@@ -54,6 +54,7 @@ DCG_OPTIONS: dict[str, Any] = {
 _PROTECTED_PREFIXES = ("model_dump", "model_validate", "model_config", "model_fields")
 _PROSE_KEYS = frozenset({"description", "title", "summary"})
 _ENUM_BASE = re.compile(r"^class (\w+)\(StrEnum\):$", re.MULTILINE)
+SCHEMA_PREFIX = "#/components/schemas/"
 
 
 def build_models(doc: SpecDocument) -> tuple[str, set[str]]:
@@ -67,7 +68,7 @@ def build_models(doc: SpecDocument) -> tuple[str, set[str]]:
         raise fail(doc.path, ["components", "schemas"], f"model generation failed: {exc}") from None
     if not isinstance(source, str):
         raise fail(doc.path, ["components", "schemas"], "model generation produced several modules")
-    source = _escape_invisible(_open_enums(source))
+    source = _escape_invisible(_strict_requests(_open_enums(source), split_schemas(doc.data)))
     check_files({"models.py": source}, {"models.py"}, doc.path, doc.data)
     tree = ast.parse(source)
     _check_identifiers(tree, doc)
@@ -190,3 +191,54 @@ def _open_enums(source: str) -> str:
             1,
         )
     return body + "\n"
+
+
+def split_schemas(data: dict[str, Any]) -> set[str]:
+    """Schemas DCG splits into XRequest/XResponse: readOnly/writeOnly inside, directly or via $ref."""
+    schemas = (data.get("components") or {}).get("schemas") or {}
+    direct: dict[str, bool] = {}
+    refs: dict[str, set[str]] = {}
+    for name, schema in schemas.items():
+        direct[name] = False
+        refs[name] = set()
+        for _, node in walk(schema):
+            if isinstance(node, dict):
+                if node.get("readOnly") is True or node.get("writeOnly") is True:
+                    direct[name] = True
+                ref = node.get("$ref")
+                if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX):
+                    refs[name].add(ref[len(SCHEMA_PREFIX) :])
+    split = {name for name, flag in direct.items() if flag}
+    changed = True
+    while changed:  # transitive closure; bounded by the number of schemas
+        changed = False
+        for name, targets in refs.items():
+            if name not in split and targets & split:
+                split.add(name)
+                changed = True
+    return split
+
+
+def _strict_requests(source: str, split: set[str]) -> str:
+    """``XRequest`` models refuse unknown fields.
+
+    Every model keeps unknown fields (``extra="allow"``) so responses from a newer build parse. For
+    the request half of a readOnly split that would let a response's read-only fields ride along
+    (``HookRequest.model_validate(hook_response_json)`` keeping ``id``) and be sent back, so those
+    classes forbid extras: the mistake fails when the model is built, before any network call.
+    """
+    classes = set(re.findall(r"^class (\w+)\(", source, re.MULTILINE))
+    for schema in sorted(split):
+        name = schema if f"{schema}Request" in classes else pascal_case(schema)
+        if f"{name}Request" not in classes:
+            continue  # never used as a body; build_ir refuses a body whose model is missing
+        config = re.compile(
+            rf"(class {re.escape(name)}Request\(BaseModel\):\n    model_config = ConfigDict\(\s*extra=)"
+            r"(['\"])allow\2"
+        )
+        source, count = config.subn(r"\1\2forbid\2", source)
+        if (
+            count != 1
+        ):  # DCG changed its output shape: fail loudly rather than send read-only fields
+            raise RuntimeError(f"model {name}Request: extra='allow' config not found")
+    return source

@@ -25,8 +25,9 @@ def _example_value(deref: Deref, schema: Any) -> dict[str, Any] | None:
         if isinstance(v, dict) and "example" in v and not v.get("readOnly")
     }
     for name in resolved.get("required") or []:  # a runnable example needs every required field
-        if name not in values and isinstance(props.get(name), dict):
-            values[str(name)] = _placeholder(deref, props[name], depth=0)
+        prop = props.get(name)
+        if name not in values and isinstance(prop, dict) and not prop.get("readOnly"):
+            values[str(name)] = _placeholder(deref, prop, depth=0)
     return values or None
 
 
@@ -50,7 +51,7 @@ def _placeholder(deref: Deref, schema: Any, depth: int) -> Any:
         return {
             str(n): _placeholder(deref, props[n], depth + 1)
             for n in resolved.get("required") or []
-            if isinstance(props.get(n), dict)
+            if isinstance(props.get(n), dict) and not props[n].get("readOnly")
         }
     return {"string": "string", "integer": 0, "number": 0.0, "boolean": True}.get(str(kind))
 

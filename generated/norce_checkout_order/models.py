@@ -123,7 +123,7 @@ class BaseError(BaseModel):
 
 class CallbackRequest(BaseModel):
     model_config = ConfigDict(
-        extra="allow",
+        extra="forbid",
         populate_by_name=True,
     )
     adapter_id: Annotated[str | None, Field(alias="adapterId", examples=["jetshop_adapter"])] = None
@@ -321,7 +321,7 @@ class DiscountType(OpenStrEnum):
 
 class HookRequest(BaseModel):
     model_config = ConfigDict(
-        extra="allow",
+        extra="forbid",
         populate_by_name=True,
     )
     adapter_id: Annotated[str | None, Field(alias="adapterId", examples=["jetshop_adapter"])] = None
@@ -544,7 +544,7 @@ class OrderListOrderByDirection(OpenStrEnum):
 
 class OrderPaginationSetRequest(BaseModel):
     model_config = ConfigDict(
-        extra="allow",
+        extra="forbid",
         populate_by_name=True,
     )
 
@@ -566,7 +566,7 @@ class OrderPaginationSetResponse(BaseModel):
 
 class OrderRequest(BaseModel):
     model_config = ConfigDict(
-        extra="allow",
+        extra="forbid",
         populate_by_name=True,
     )
     reference: str | None = None
@@ -726,7 +726,7 @@ class OrderVersion(OpenStrEnum):
 
 class PaginationRequest(BaseModel):
     model_config = ConfigDict(
-        extra="allow",
+        extra="forbid",
         populate_by_name=True,
     )
 
@@ -760,7 +760,7 @@ class PaginationResponse(BaseModel):
 
 class PaymentActionRequest(BaseModel):
     model_config = ConfigDict(
-        extra="allow",
+        extra="forbid",
         populate_by_name=True,
     )
     adapter_id: Annotated[str, Field(alias="adapterId", min_length=1)]
@@ -792,7 +792,7 @@ class PaymentEvent(OpenStrEnum):
 
 class PaymentRequest(BaseModel):
     model_config = ConfigDict(
-        extra="allow",
+        extra="forbid",
         populate_by_name=True,
     )
     adapter_id: Annotated[str | None, Field(alias="adapterId", examples=["klarna-checkout"])] = None
@@ -955,7 +955,7 @@ class PaymentState(OpenStrEnum):
 
 class PaymentTransactionRequest(BaseModel):
     model_config = ConfigDict(
-        extra="allow",
+        extra="forbid",
         populate_by_name=True,
     )
     event: PaymentEvent | None = None
@@ -1142,7 +1142,7 @@ class Recurring(BaseModel):
 
 class ShippingRequest(BaseModel):
     model_config = ConfigDict(
-        extra="allow",
+        extra="forbid",
         populate_by_name=True,
     )
     merchant: Annotated[str | None, Field(examples=["norce"])] = None
@@ -1288,7 +1288,7 @@ class ShippingState(OpenStrEnum):
 
 class StateRequest(BaseModel):
     model_config = ConfigDict(
-        extra="allow",
+        extra="forbid",
         populate_by_name=True,
     )
     current_status: Annotated[OrderStatus | None, Field(alias="currentStatus")] = None
@@ -1314,7 +1314,7 @@ class StateResponse(BaseModel):
 
 class TransitionRequest(BaseModel):
     model_config = ConfigDict(
-        extra="allow",
+        extra="forbid",
         populate_by_name=True,
     )
 
