@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from .changes import BREAKING, POTENTIALLY_BREAKING
 from .diagnostics import SpecError
@@ -15,6 +16,9 @@ from .manifest import ManifestError
 from .settings import PROJECT_ROOT, load_settings
 from .speclock import verify as verify_lock
 from .write import WriteError, read_tree, write_file, write_tree
+
+if TYPE_CHECKING:
+    from .pipeline import Result
 
 # The pipeline (validator, DCG, black, griffe, httpx) is imported inside the handlers that need it:
 # `generate` on an unchanged spec and `--help` then start in a fraction of the time.
@@ -99,17 +103,23 @@ def _out(args: argparse.Namespace) -> Path:
     return out
 
 
-def _generate(args: argparse.Namespace) -> int:
-    out = _out(args)
-    key = input_key(args.spec, load_settings())
-    if not args.force and is_up_to_date(out, key):
-        print(f"{out} is up to date (same spec, generator, templates and settings); nothing to do")
-        return EXIT_OK
+def _expected_tree(spec: Path, out: Path, settings: dict[str, Any]) -> Result:
+    """What ``generate`` writes into ``out``: the build plus the CHANGELOG carried over from it."""
     from .changelog import with_changelog
     from .pipeline import build
 
-    result = build(args.spec, load_settings())
-    result = replace(result, files=with_changelog(result, out, load_settings()))
+    result = build(spec, settings)
+    return replace(result, files=with_changelog(result, out, settings))
+
+
+def _generate(args: argparse.Namespace) -> int:
+    out = _out(args)
+    settings = load_settings()
+    key = input_key(args.spec, settings)
+    if not args.force and is_up_to_date(out, key):
+        print(f"{out} is up to date (same spec, generator, templates and settings); nothing to do")
+        return EXIT_OK
+    result = _expected_tree(args.spec, out, settings)
     write_tree(out, result.files)
     write_file(out / KEY_FILE, key_record(key, result.files))
     print(
@@ -123,12 +133,8 @@ def _check(args: argparse.Namespace) -> int:
     lock_problem = verify_lock(args.spec)
     if lock_problem:
         print(f"error: {lock_problem}", file=sys.stderr)
-    from .changelog import with_changelog
-    from .pipeline import build
-
-    result = build(args.spec, load_settings())
     out = _out(args)
-    result = replace(result, files=with_changelog(result, out, load_settings()))
+    result = _expected_tree(args.spec, out, load_settings())
     current = read_tree(out)
     problems = [f"missing: {p}" for p in sorted(result.files.keys() - current.keys())]
     problems += [f"extra: {p}" for p in sorted(current.keys() - result.files.keys())]
