@@ -177,7 +177,7 @@ def bench_generation(rounds: int) -> dict[str, dict[str, Timing]]:
 def bench_noop(rounds: int) -> tuple[Timing, Timing, float]:
     """(full generate into a fresh dir, generate on an up-to-date dir, in-process key check ms)."""
     sys.path.insert(0, str(ROOT))
-    from generator.freshness import input_key, is_up_to_date
+    from generator.build.freshness import input_key, is_up_to_date
     from generator.settings import load_settings
 
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

@@ -9,16 +9,16 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .changes import BREAKING, POTENTIALLY_BREAKING
+from .build.freshness import KEY_FILE, input_key, is_up_to_date, key_record
+from .build.manifest import ManifestError
+from .build.write import WriteError, read_tree, write_file, write_tree
 from .diagnostics import SpecError
-from .freshness import KEY_FILE, input_key, is_up_to_date, key_record
-from .manifest import ManifestError
+from .diff.changes import BREAKING, POTENTIALLY_BREAKING
+from .intake.lock import verify as verify_lock
 from .settings import PROJECT_ROOT, load_settings
-from .speclock import verify as verify_lock
-from .write import WriteError, read_tree, write_file, write_tree
 
 if TYPE_CHECKING:
-    from .pipeline import Result
+    from .build.pipeline import Result
 
 # The pipeline (validator, DCG, black, griffe, httpx) is imported inside the handlers that need it:
 # `generate` on an unchanged spec and `--help` then start in a fraction of the time.
@@ -105,8 +105,8 @@ def _out(args: argparse.Namespace) -> Path:
 
 def _expected_tree(spec: Path, out: Path, settings: dict[str, Any]) -> Result:
     """What ``generate`` writes into ``out``: the build plus the CHANGELOG carried over from it."""
-    from .changelog import with_changelog
-    from .pipeline import build
+    from .build.pipeline import build
+    from .diff.changelog import with_changelog
 
     result = build(spec, settings)
     return replace(result, files=with_changelog(result, out, settings))
@@ -177,8 +177,8 @@ def _add_diff_command(commands: argparse._SubParsersAction[argparse.ArgumentPars
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from .diff import diff_specs
-    from .diff_report import to_json, to_markdown
+    from .diff.report import to_json, to_markdown
+    from .diff.specs import diff_specs
 
     report = diff_specs(args.old, args.new, load_settings())
     sys.stdout.write(to_json(report) if args.format == "json" else to_markdown(report))
@@ -218,7 +218,7 @@ def _add_update_spec_command(
 
 
 def _update_spec(args: argparse.Namespace) -> int:
-    from .fetch import DEFAULT_TIMEOUT, FetchError, FetchOptions, update_spec
+    from .intake.fetch import DEFAULT_TIMEOUT, FetchError, FetchOptions, update_spec
 
     timeout = DEFAULT_TIMEOUT if args.timeout is None else args.timeout
     options = FetchOptions(allow_http=args.allow_http, timeout=timeout)
@@ -281,7 +281,7 @@ def _add_vendor_commands(
 
 
 def _vendor(args: argparse.Namespace) -> int:
-    from .vendor import VendorError, vendor
+    from .vendoring.vendor import VendorError, vendor
 
     try:
         done = vendor(args.dest, args.spec, load_settings(), args.package, args.force)
@@ -296,7 +296,7 @@ def _vendor(args: argparse.Namespace) -> int:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    from .vendor import verify
+    from .vendoring.vendor import verify
 
     try:
         problems = verify(args.folder, args.spec, load_settings())

@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import yaml
 from openapi_schema_validator import OAS30Validator, OAS30WriteValidator
 
-from generator.naming import snake_case
+from generator.build.naming import snake_case
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SPEC_PATH = PROJECT_ROOT / "spec" / "norce-checkout-order.yaml"

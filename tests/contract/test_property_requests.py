@@ -28,7 +28,7 @@ from contract.contract_support import (
     load_spec,
     operations,
 )
-from generator.naming import snake_case
+from generator.build.naming import snake_case
 
 OPERATIONS = operations(load_spec())
 MAX_EXAMPLES = 20

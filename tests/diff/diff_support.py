@@ -11,9 +11,11 @@ from typing import Any
 import pytest
 import yaml
 
-from generator import changelog, diff, pipeline
-from generator.diff import Report, compare
-from generator.pipeline import Result, build
+from generator.build import pipeline
+from generator.build.pipeline import Result, build
+from generator.diff import changelog
+from generator.diff import specs as diff
+from generator.diff.specs import Report, compare
 from generator.settings import PROJECT_ROOT, load_settings
 
 SPEC = PROJECT_ROOT / "spec" / "norce-checkout-order.yaml"

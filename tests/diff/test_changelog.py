@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from diff_support import SPEC, cached_build
 
-from generator.changelog import CHANGELOG, SPEC_COPY, with_changelog
+from generator.build.stamp import strip_header
+from generator.build.write import write_tree
 from generator.cli import EXIT_OK, main
+from generator.diff.changelog import CHANGELOG, SPEC_COPY, with_changelog
 from generator.settings import load_settings
-from generator.stamp import strip_header
-from generator.write import write_tree
 
 Variants = Callable[[str, Callable[[dict[str, Any]], None]], Path]
 

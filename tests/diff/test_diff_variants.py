@@ -6,9 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from generator.changes import BREAKING, NON_BREAKING, POTENTIALLY_BREAKING, Change
-from generator.diff import Report
-from generator.diff_report import to_json, to_markdown
+from generator.diff.changes import BREAKING, NON_BREAKING, POTENTIALLY_BREAKING, Change
+from generator.diff.report import to_json, to_markdown
+from generator.diff.specs import Report
 
 Variants = Callable[[str, Callable[[dict[str, Any]], None]], Path]
 ORDER = "/api/v0/checkout/orders/{order_id}"

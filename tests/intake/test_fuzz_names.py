@@ -14,9 +14,9 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.astcheck import check_source
+from generator.build.astcheck import check_source
+from generator.build.pipeline import build
 from generator.diagnostics import SpecError
-from generator.pipeline import build
 from generator.settings import load_settings
 
 _SPECIALS = st.sampled_from(

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from generator.astcheck import check_source
+from generator.build.astcheck import check_source
+from generator.build.load import MAX_ALIASES, MAX_DEPTH, parse_spec_bytes
+from generator.build.naming import doc_text, py_literal, snake_case, unique
+from generator.build.write import WriteError, write_tree
 from generator.cli import main
 from generator.diagnostics import SpecError
-from generator.load import MAX_ALIASES, MAX_DEPTH, parse_spec_bytes
-from generator.naming import doc_text, py_literal, snake_case, unique
-from generator.write import WriteError, write_tree
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -193,6 +193,6 @@ def test_python_templates_print_only_escaped_values() -> None:
 
 
 def test_table_cell_keeps_spec_prose_in_one_markdown_cell() -> None:
-    from generator.naming import table_cell
+    from generator.build.naming import table_cell
 
     assert table_cell("a | b\r\nc\u2028d") == "a \\| b c d"

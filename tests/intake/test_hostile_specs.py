@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from generator.astcheck import check_source
+from generator.build.astcheck import check_source
+from generator.build.pipeline import build
+from generator.build.write import write_tree
 from generator.cli import main
-from generator.pipeline import build
 from generator.settings import load_settings
-from generator.write import write_tree
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS = sorted((ROOT / "tests" / "hostile").glob("*.yaml"))

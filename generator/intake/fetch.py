@@ -19,10 +19,10 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-from .diagnostics import Diagnostic, SpecError
-from .load import MAX_SPEC_BYTES, parse_spec_bytes
-from .pipeline import Result, build
-from .speclock import SpecLock, lock_path, lock_text, read_lock, replace_file
+from ..build.load import MAX_SPEC_BYTES, parse_spec_bytes
+from ..build.pipeline import Result, build
+from ..diagnostics import Diagnostic, SpecError
+from .lock import SpecLock, lock_path, lock_text, read_lock, replace_file
 
 DEFAULT_TIMEOUT = 30.0  # seconds, for the whole download, not per read
 MAX_REDIRECTS = 5

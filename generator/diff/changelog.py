@@ -15,12 +15,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import SpecError
-from .diff import compare
-from .diff_report import changelog_entry
-from .load import parse_spec_bytes
-from .pipeline import Result, build
-from .stamp import header, strip_header
+from ..build.load import parse_spec_bytes
+from ..build.pipeline import Result, build
+from ..build.stamp import header, strip_header
+from ..diagnostics import SpecError
+from .report import changelog_entry
+from .specs import compare
 
 CHANGELOG = "CHANGELOG.md"
 SPEC_COPY = ".spec/last-build.yaml"

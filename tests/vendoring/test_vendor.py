@@ -20,9 +20,9 @@ from vendor_support import (
     snapshot,
 )
 
-from generator import write
-from generator.manifest import MANIFEST
-from generator.write import read_tree
+from generator.build import write
+from generator.build.manifest import MANIFEST
+from generator.build.write import read_tree
 
 
 def _outside(repo: Path, folder: Path) -> dict[str, tuple[bytes, int]]:

@@ -19,8 +19,8 @@ from datamodel_code_generator.enums import (
 )
 from datamodel_code_generator.format import PythonVersion
 
+from ..diagnostics import Diagnostic, SpecError, fail, json_pointer
 from .astcheck import check_files
-from .diagnostics import Diagnostic, SpecError, fail, json_pointer
 from .load import SpecDocument
 from .naming import clean_text, pascal_case, snake_case
 from .validate import find_pointer, walk

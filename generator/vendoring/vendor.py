@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .manifest import MANIFEST, ManifestError, compare, read_manifest
-from .pipeline import Result, build
-from .write import WriteError, write_tree
+from ..build.manifest import MANIFEST, ManifestError, compare, read_manifest
+from ..build.pipeline import Result, build
+from ..build.write import WriteError, write_tree
 
 
 class VendorError(ValueError):

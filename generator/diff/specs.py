@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..build.pipeline import Result, build
+from ..diagnostics import Diagnostic, SpecError
+from ..settings import PROJECT_ROOT
 from .changes import BREAKING, Change, at_or_above
-from .diagnostics import Diagnostic, SpecError
-from .diff_python import Signatures, diff_python
-from .diff_wire import diff_wire
-from .pipeline import Result, build
-from .settings import PROJECT_ROOT
+from .python_api import Signatures, diff_python
+from .wire import diff_wire
 
 GIT_TIMEOUT = 30  # seconds; `git show` of one blob is instant unless something is badly wrong
 

@@ -7,16 +7,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from .. import __version__
+from ..settings import TEMPLATES
 from .astcheck import check_files
-from .build_ir import build_api
-from .build_models import build_models
 from .format import format_python
+from .interpret import build_api
 from .ir import Api
 from .load import SpecDocument, load_spec
 from .manifest import with_manifest
+from .models import build_models
 from .render import environment, render
-from .settings import TEMPLATES
 from .stamp import header
 from .validate import validate
 

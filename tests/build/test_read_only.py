@@ -12,7 +12,7 @@ from norce_checkout_order import models
 from support import SPEC
 from werkzeug import Response
 
-from generator.build_models import split_schemas
+from generator.build.models import split_schemas
 
 SPEC_DATA = yaml.safe_load(SPEC.read_text("utf-8"))
 SCHEMAS = SPEC_DATA["components"]["schemas"]

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .diagnostics import Diagnostic, SpecError
+from ..diagnostics import Diagnostic, SpecError
 from .validate import find_pointer
 
 # Absolute imports a spec-derived module may make; everything else is relative (our own package).

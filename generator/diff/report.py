@@ -7,7 +7,7 @@ from collections import Counter
 from itertools import groupby
 
 from .changes import BREAKING, LEVELS, NON_BREAKING, POTENTIALLY_BREAKING, SEVERITIES, Change
-from .diff import Report, Side
+from .specs import Report, Side
 
 _LEVEL_TITLE = {"wire": "Wire (HTTP)", "python": "Python API"}
 _GENERAL = "Spec-wide, models and package"

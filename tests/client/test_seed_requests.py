@@ -7,51 +7,15 @@ import json
 import re
 import types
 import typing
-from dataclasses import dataclass
 from typing import Any
 
 import pydantic
 import pytest
-import yaml
 from norce_checkout_order import NotGiven, operations
-from support import API_KEY, SEEDS, SPEC
+from seed_support import SEED_REQUESTS, SPEC_DATA, SeedRequest
+from support import API_KEY
 from werkzeug import Request as WerkzeugRequest
 from werkzeug import Response
-
-PLAYGROUND = "https://customer-slug.api-se.playground.norce.tech/checkout/order"
-_CURL = re.compile(
-    r"curl -i -X (?P<method>[A-Z]+) \\\s*'(?P<url>[^']+)'(?P<rest>(?:\s*\\\s*-H '[^']*')*)"
-    r"(?:\s*\\\s*-d '(?P<body>[^']*)')?"
-)
-_HEADER = re.compile(r"-H '([^:]+): ([^']*)'")
-
-
-@dataclass(frozen=True)
-class SeedRequest:
-    method: str
-    path: str
-    headers: dict[str, str]
-    body: Any
-    source: str
-
-
-def _seed_requests() -> list[SeedRequest]:
-    found = []
-    for page in sorted(SEEDS.glob("*.txt")):
-        for match in _CURL.finditer(page.read_text("utf-8")):
-            assert match["url"].startswith(PLAYGROUND), match["url"]
-            body = json.loads(match["body"]) if match["body"] is not None else None
-            headers = dict(_HEADER.findall(match["rest"]))
-            found.append(
-                SeedRequest(
-                    match["method"], match["url"][len(PLAYGROUND) :], headers, body, page.name
-                )
-            )
-    return found
-
-
-SEED_REQUESTS = _seed_requests()
-SPEC_DATA = yaml.safe_load(SPEC.read_text("utf-8"))
 
 
 def _operation_id(method: str, path: str) -> str:

@@ -23,9 +23,9 @@ from typing import Any
 
 import pytest
 
-from generator import vendor as vendor_module
+from generator.build.pipeline import Result, build
 from generator.cli import main
-from generator.pipeline import Result, build
+from generator.vendoring import vendor as vendor_module
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "spec" / "norce-checkout-order.yaml"

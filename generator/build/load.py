@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from .diagnostics import fail
+from ..diagnostics import fail
 
 MAX_SPEC_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 200  # real specs nest < 30 levels; this stops stack exhaustion on hostile input

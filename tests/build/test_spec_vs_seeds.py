@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from seed_support import SEED_REQUESTS, SPEC_DATA
 from support import SEEDS
-from test_seed_requests import SEED_REQUESTS, SPEC_DATA
 
-from generator.validate import walk
+from generator.build.validate import walk
 
 PAGES = "\n".join(p.read_text("utf-8") for p in sorted(SEEDS.glob("*.txt")))
 OPERATIONS = [

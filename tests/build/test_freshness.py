@@ -8,7 +8,7 @@ from pathlib import Path
 
 from support import run_generator
 
-from generator.freshness import KEY_FILE, input_key, is_up_to_date
+from generator.build.freshness import KEY_FILE, input_key, is_up_to_date
 from generator.settings import PROJECT_ROOT as ROOT
 from generator.settings import load_settings
 

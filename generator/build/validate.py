@@ -15,7 +15,7 @@ os.environ["OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND"] = "jsonschema"
 from jsonschema.exceptions import ValidationError  # noqa: E402
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator  # noqa: E402
 
-from .diagnostics import Diagnostic, SpecError, json_pointer
+from ..diagnostics import Diagnostic, SpecError, json_pointer
 from .load import SpecDocument
 
 _TOP_LEVEL = {

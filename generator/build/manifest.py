@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from .. import __version__
 
 MANIFEST = "MANIFEST.json"
 FORMAT = 1

@@ -1,129 +1,25 @@
-"""Interpret a validated spec once into the IR (generator.ir) that templates only read."""
+"""One spec operation -> ``ir.Operation``: parameters, body, responses, signature, docstring."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from .build_models import SCHEMA_PREFIX, split_schemas
-from .diagnostics import fail, json_pointer
 from .examples import body_example, example_call
-from .ir import Api, Arg, Body, ClientHeader, Field, Operation, Param, Response, Server, Tag
-from .load import SpecDocument
-from .naming import clean_text, doc_text, one_line, pascal_case, py_literal, snake_case, unique
-from .validate import HTTP_METHODS, resolve_pointer
+from .ir import Arg, Body, ClientHeader, Field, Operation, Param, Response
+from .naming import clean_text, doc_text, one_line, py_literal, snake_case, unique
+from .typemap import TypeContext
+from .validate import HTTP_METHODS
 
 IDEMPOTENT = {"GET", "PUT", "DELETE", "HEAD", "OPTIONS"}
-_PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
 _NOT_GIVEN = "NOT_GIVEN"
-
-
-class _Context:
-    """What type mapping needs: the document, the model classes DCG made, and which were split."""
-
-    def __init__(self, doc: SpecDocument, model_classes: set[str]) -> None:
-        self.doc = doc
-        self.model_classes = model_classes
-        self.split = split_schemas(doc.data)
-        self.uses_any = False
-
-    def deref(self, node: Any) -> Any:
-        seen = 0
-        while isinstance(node, dict) and isinstance(node.get("$ref"), str) and seen < 32:
-            node = resolve_pointer(self.doc.data, node["$ref"])
-            seen += 1
-        return node
-
-    def model(self, ref: str, mode: str, where: tuple[object, ...]) -> str:
-        name = ref[len(SCHEMA_PREFIX) :]
-        base = pascal_case(name) if name not in self.model_classes else name
-        candidate = base + mode.capitalize() if name in self.split else base
-        if candidate not in self.model_classes:
-            raise fail(
-                self.doc.path, where, f"schema {name!r} produced no model class {candidate!r}"
-            )
-        return "models." + candidate
-
-    def annotation(self, schema: Any, mode: str, where: tuple[object, ...]) -> str:
-        """Python type of a schema; ``mode`` is "request" or "response" (readOnly split)."""
-        if not isinstance(schema, dict) or not schema:
-            self.uses_any = True
-            return "Any"
-        ref = schema.get("$ref")
-        if isinstance(ref, str):
-            if ref.startswith(SCHEMA_PREFIX) and "/" not in ref[len(SCHEMA_PREFIX) :]:
-                return self.model(ref, mode, where)
-            return self.annotation(self.deref(schema), mode, where)
-        for key in ("allOf", "oneOf", "anyOf"):
-            parts = schema.get(key)
-            if isinstance(parts, list) and len(parts) == 1:
-                return self.annotation(parts[0], mode, where + (key, 0))
-        kind = schema.get("type")
-        if kind == "array":
-            inner = self.annotation(schema.get("items"), mode, where + ("items",))
-            text = f"list[{inner}]"
-        elif kind in _PRIMITIVES:
-            text = _PRIMITIVES[kind]
-        else:  # inline objects and free-form values travel as JSON
-            self.uses_any = True
-            text = "dict[str, Any]" if kind == "object" else "Any"
-        return f"{text} | None" if schema.get("nullable") is True and text != "Any" else text
-
-
-def build_api(
-    doc: SpecDocument, model_classes: set[str], settings: Mapping[str, Any]
-) -> tuple[Api, bool]:
-    """Return the IR and whether generated code needs ``typing.Any``."""
-    ctx = _Context(doc, model_classes)
-    data = doc.data
-    raw_ops = list(_iter_operations(ctx))
-    client_headers = _client_headers(ctx, raw_ops, settings)
-    operations = [_operation(ctx, *raw, client_headers=client_headers) for raw in raw_ops]
-    names = unique([op.python_name for op in operations])
-    operations = [_renamed(op, name) for op, name in zip(operations, names, strict=True)]
-    operations.sort(key=lambda op: (op.path, HTTP_METHODS.index(op.method.lower())))
-    info = data.get("info") or {}
-    description = clean_text(info.get("description"))
-    build = next((line for line in description.split("\n") if line.startswith("Build ")), "")
-    title, version = one_line(info.get("title")), one_line(info.get("version"))
-    sample = next(
-        (op for op in operations if op.method == "GET" and op.path.count("{") == 1), operations[0]
-    )
-    sample_args = ", ".join(
-        py_literal(f"<{p.wire_name}>") for p in sample.params if p.location == "path"
-    )
-    api = Api(
-        title=title,
-        version=version,
-        build=build,
-        description=description,
-        version_literal=py_literal(version),
-        spec_sha256=doc.sha256,
-        heading_doc=doc_text(f"{title} {version}" + (f" ({build})" if build else "")),
-        sample_call=doc_text(f"client.{sample.python_name}({sample_args})"),
-        package=str(settings["package"]),
-        client_class=str(settings["client-class"]),
-        servers=_servers(data),
-        client_headers=tuple(client_headers),
-        auth_header=_auth_header(data),
-        operations=tuple(operations),
-        tags=_tags(data, operations),
-    )
-    return api, ctx.uses_any
-
-
-def _renamed(op: Operation, name: str) -> Operation:
-    if name == op.python_name:
-        return op
-    example = op.example.replace(f"client.{op.python_name}(", f"client.{name}(", 1)
-    return replace(op, python_name=name, doc_path=f"operations/{name}.md", example=example)
 
 
 RawOperation = tuple[str, str, dict[str, Any], list[Any]]
 
 
-def _iter_operations(ctx: _Context) -> Iterator[RawOperation]:
+def iter_operations(ctx: TypeContext) -> Iterator[RawOperation]:
     for path, item in (ctx.doc.data.get("paths") or {}).items():
         if str(path).startswith("x-"):
             continue
@@ -133,8 +29,8 @@ def _iter_operations(ctx: _Context) -> Iterator[RawOperation]:
                 yield path, method, item[method], shared
 
 
-def _parameters(
-    ctx: _Context, where: tuple[object, ...], op: dict[str, Any], shared: list[Any]
+def merged_parameters(
+    ctx: TypeContext, where: tuple[object, ...], op: dict[str, Any], shared: list[Any]
 ) -> list[tuple[dict[str, Any], tuple[object, ...]]]:
     """Operation parameters overriding path-level ones by (name, in), in declaration order."""
     merged: dict[tuple[str, str], tuple[dict[str, Any], tuple[object, ...]]] = {}
@@ -148,34 +44,8 @@ def _parameters(
     return list(merged.values())
 
 
-def _client_headers(
-    ctx: _Context, raw_ops: list[RawOperation], settings: Mapping[str, Any]
-) -> list[ClientHeader]:
-    """Headers every operation declares become client settings (x-merchant, x-channel, x-adapterid)."""
-    per_op: list[dict[str, dict[str, Any]]] = []
-    for path, method, op, shared in raw_ops:
-        params = _parameters(ctx, ("paths", path, method), op, shared)
-        per_op.append({p["name"].lower(): p for p, _ in params if p["in"] == "header"})
-    if not per_op:
-        return []
-    common = [name for name in per_op[0] if all(name in headers for headers in per_op)]
-    overrides: Mapping[str, str] = settings.get("header-names") or {}
-    names = unique([overrides.get(h) or snake_case(h.removeprefix("x-")) for h in common])
-    return [
-        ClientHeader(
-            wire_name=header,
-            python_name=name,
-            required=all(headers[header].get("required") is True for headers in per_op),
-            description=clean_text(per_op[0][header].get("description")),
-            doc=doc_text(one_line(per_op[0][header].get("description"))),
-            wire_literal=py_literal(per_op[0][header]["name"]),
-        )
-        for header, name in zip(common, names, strict=True)
-    ]
-
-
-def _operation(
-    ctx: _Context,
+def build_operation(
+    ctx: TypeContext,
     path: str,
     method: str,
     op: dict[str, Any],
@@ -186,7 +56,7 @@ def _operation(
     where: tuple[object, ...] = ("paths", path, method)
     client_wire = {h.wire_name for h in client_headers}
     params: list[Param] = []
-    for param, pointer in _parameters(ctx, where, op, shared):
+    for param, pointer in merged_parameters(ctx, where, op, shared):
         if param["in"] == "header" and param["name"].lower() in client_wire:
             continue
         if param["in"] == "cookie" or (
@@ -300,7 +170,7 @@ def _args(params: list[Param], client_headers: list[ClientHeader], body: Body | 
     return sorted(args, key=lambda a: (not a.positional, a.default is not None))
 
 
-def _body(ctx: _Context, where: tuple[object, ...], op: dict[str, Any]) -> Body | None:
+def _body(ctx: TypeContext, where: tuple[object, ...], op: dict[str, Any]) -> Body | None:
     raw = op.get("requestBody")
     if raw is None:
         return None
@@ -328,7 +198,7 @@ def _body(ctx: _Context, where: tuple[object, ...], op: dict[str, Any]) -> Body 
     )
 
 
-def _fields(ctx: _Context, schema: Any) -> tuple[Field, ...]:
+def _fields(ctx: TypeContext, schema: Any) -> tuple[Field, ...]:
     resolved = ctx.deref(schema)
     if not isinstance(resolved, dict):
         return ()
@@ -352,7 +222,7 @@ def _fields(ctx: _Context, schema: Any) -> tuple[Field, ...]:
     return tuple(fields)
 
 
-def _type_label(ctx: _Context, schema: Any) -> str:
+def _type_label(ctx: TypeContext, schema: Any) -> str:
     """Short type name for docs tables: ``string``, ``Price``, ``array of Item``."""
     if not isinstance(schema, dict):
         return "any"
@@ -367,7 +237,7 @@ def _type_label(ctx: _Context, schema: Any) -> str:
     return f"{kind} ({schema['format']})" if schema.get("format") else kind
 
 
-def _responses(ctx: _Context, where: tuple[object, ...], op: dict[str, Any]) -> list[Response]:
+def _responses(ctx: TypeContext, where: tuple[object, ...], op: dict[str, Any]) -> list[Response]:
     result = []
     for status, raw in sorted((op.get("responses") or {}).items(), key=lambda kv: str(kv[0])):
         if str(status).startswith("x-"):  # extensions, not responses
@@ -407,54 +277,3 @@ def _docstring(
     ]
     lines += ["", "Raises:", "    APIStatusError: on a non-2xx response (a subclass per status)."]
     return "\n".join(lines)
-
-
-def _servers(data: dict[str, Any]) -> tuple[Server, ...]:
-    servers = []
-    # OpenAPI: no (or an empty) servers list means one server at "/"; the client needs at least one.
-    declared = data.get("servers") or [{"url": "/", "description": "default"}]
-    raw_names = [
-        snake_case(one_line(s.get("description")) or f"server_{i}") for i, s in enumerate(declared)
-    ]
-    for server, name in zip(declared, unique(raw_names), strict=True):
-        url = str(server.get("url", ""))
-        servers.append(
-            Server(
-                name=name.rstrip("_"),
-                url=url,
-                url_literal=py_literal(url),
-                description=one_line(server.get("description")),
-                variables=tuple(str(v) for v in (server.get("variables") or {})),
-            )
-        )
-    return tuple(servers)
-
-
-def _auth_header(data: dict[str, Any]) -> str:
-    schemes = (data.get("components") or {}).get("securitySchemes") or {}
-    for scheme in schemes.values():
-        if (
-            isinstance(scheme, dict)
-            and scheme.get("type") == "apiKey"
-            and scheme.get("in") == "header"
-        ):
-            return str(scheme.get("name"))
-    return "Authorization"
-
-
-def _tags(data: dict[str, Any], operations: list[Operation]) -> tuple[Tag, ...]:
-    declared = [str(t.get("name")) for t in data.get("tags") or [] if isinstance(t, dict)]
-    descriptions = {
-        str(t.get("name")): clean_text(t.get("description"))
-        for t in data.get("tags") or []
-        if isinstance(t, dict)
-    }
-    order = declared + sorted({op.tag for op in operations} - set(declared))
-    return tuple(
-        Tag(name, descriptions.get(name, ""), tuple(op for op in operations if op.tag == name))
-        for name in order
-        if any(op.tag == name for op in operations)
-    )
-
-
-__all__ = ["build_api", "json_pointer"]

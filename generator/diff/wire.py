@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ..build.validate import HTTP_METHODS
 from .changes import BREAKING, NON_BREAKING, POTENTIALLY_BREAKING, Change
-from .diff_schema import Collector, SchemaDiff, deref
-from .validate import HTTP_METHODS
+from .schema import Collector, SchemaDiff, deref
 
 _PARAM = re.compile(r"\{[^}]*\}")
 

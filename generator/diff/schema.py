@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..build.validate import resolve_pointer
 from .changes import BREAKING, NON_BREAKING, POTENTIALLY_BREAKING, Change
-from .validate import resolve_pointer
 
 MAX_DEPTH = 12  # schemas nest ~6 deep here; the bound stops runaway recursion on odd specs
 _TIGHTER_IF_HIGHER = ("minLength", "minimum", "minItems", "minProperties")

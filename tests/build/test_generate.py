@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from support import GENERATED, SPEC, run_generator
 
-from generator.write import read_tree
+from generator.build.write import read_tree
 
 PACKAGE = GENERATED / "norce_checkout_order"
 

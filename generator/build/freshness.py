@@ -15,12 +15,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .settings import TEMPLATES
+from .. import __version__
+from ..settings import TEMPLATES
 from .write import PRIVATE_PREFIX
 
 KEY_FILE = PRIVATE_PREFIX + "-key.json"
-GENERATOR_DIR = Path(__file__).resolve().parent
+GENERATOR_DIR = Path(__file__).resolve().parent.parent  # the whole generator package
 _TOOLS = ("datamodel-code-generator", "black", "jinja2", "pydantic")
 _SKIPPED_PARTS = {"__pycache__", ".mypy_cache"}
 

@@ -15,10 +15,10 @@ from typing import Any
 
 import griffe
 
+from ..build.ir import Api, Operation
+from ..build.pipeline import Result
+from ..build.write import write_tree
 from .changes import BREAKING, NON_BREAKING, POTENTIALLY_BREAKING, Change
-from .ir import Api, Operation
-from .pipeline import Result
-from .write import write_tree
 
 Signatures = dict[str, tuple[str, str]]  # operation label -> (before, after) of the sync method
 _PATH_PARAM = re.compile(r"\{[^}]*\}")

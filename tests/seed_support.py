@@ -1,0 +1,46 @@
+"""The curl examples on the published pages (tests/seeds), parsed once for every test that uses them."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from support import SEEDS, SPEC
+
+PLAYGROUND = "https://customer-slug.api-se.playground.norce.tech/checkout/order"
+_CURL = re.compile(
+    r"curl -i -X (?P<method>[A-Z]+) \\\s*'(?P<url>[^']+)'(?P<rest>(?:\s*\\\s*-H '[^']*')*)"
+    r"(?:\s*\\\s*-d '(?P<body>[^']*)')?"
+)
+_HEADER = re.compile(r"-H '([^:]+): ([^']*)'")
+
+
+@dataclass(frozen=True)
+class SeedRequest:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: Any
+    source: str
+
+
+def _seed_requests() -> list[SeedRequest]:
+    found = []
+    for page in sorted(SEEDS.glob("*.txt")):
+        for match in _CURL.finditer(page.read_text("utf-8")):
+            assert match["url"].startswith(PLAYGROUND), match["url"]
+            body = json.loads(match["body"]) if match["body"] is not None else None
+            headers = dict(_HEADER.findall(match["rest"]))
+            found.append(
+                SeedRequest(
+                    match["method"], match["url"][len(PLAYGROUND) :], headers, body, page.name
+                )
+            )
+    return found
+
+
+SEED_REQUESTS = _seed_requests()
+SPEC_DATA = yaml.safe_load(SPEC.read_text("utf-8"))
