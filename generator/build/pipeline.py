@@ -30,8 +30,18 @@ class Result:
     files: dict[str, bytes]
 
 
-def build(spec_path: Path, settings: Mapping[str, Any], templates: Path = TEMPLATES) -> Result:
-    """Load, validate, interpret and render; raise SpecError on a bad spec."""
+def build(
+    spec_path: Path,
+    settings: Mapping[str, Any],
+    templates: Path = TEMPLATES,
+    *,
+    formatted: bool = True,
+) -> Result:
+    """Load, validate, interpret and render; raise SpecError on a bad spec.
+
+    ``formatted=False`` skips black on the Python files: the code and its API are the same, only the
+    layout differs, which is all a comparison of signatures (diff, stability tests) needs.
+    """
     doc = load_spec(spec_path)
     validate(doc)
     models_source, model_classes = build_models(doc)
@@ -65,7 +75,8 @@ def build(spec_path: Path, settings: Mapping[str, Any], templates: Path = TEMPLA
     check_files(python, spec_derived, doc.path, doc.data)
     files: dict[str, bytes] = {}
     for relpath, source in python.items():
-        files[relpath] = (header(doc.sha256) + format_python(source, relpath)).encode("utf-8")
+        text = format_python(source, relpath) if formatted else source
+        files[relpath] = (header(doc.sha256) + text).encode("utf-8")
     for relpath, text in markdown.items():
         files[relpath] = (header(doc.sha256, "<!--") + text).encode("utf-8")
     files[f"{pkg}/py.typed"] = header(doc.sha256).encode("utf-8")
