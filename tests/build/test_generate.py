@@ -21,7 +21,12 @@ def test_generate_twice_gives_byte_identical_trees(tmp_path: Path) -> None:
     assert run_generator("generate", "--out", str(first)).returncode == 0
     assert run_generator("generate", "--out", str(second)).returncode == 0
     assert read_tree(first) == read_tree(second)
-    assert read_tree(first) == read_tree(GENERATED), "generated/ is stale: run `make generate`"
+    # The package is a function of the spec alone; CHANGELOG.md and .spec/ also carry the build
+    # history of generated/ (a fresh folder starts a new log), so they are compared by `check`.
+    package = "norce_checkout_order"
+    assert read_tree(first / package) == read_tree(GENERATED / package), (
+        "generated/ is stale: run `make generate`"
+    )
 
 
 def test_every_generated_file_carries_the_stamp(tmp_path: Path) -> None:
