@@ -121,8 +121,3 @@ def one_line(text: object) -> str:
     """First sentence-ish line of spec prose, for summaries and tables."""
     first = clean_text(text).split("\n", 1)[0].strip()
     return first
-
-
-def table_cell(text: object) -> str:
-    """Spec prose as one Markdown table cell: one line, and a ``|`` cannot open a new column."""
-    return " ".join(clean_text(text).split()).replace("|", "\\|")

@@ -7,7 +7,8 @@ from typing import Any
 
 import jinja2
 
-from .naming import doc_text, py_literal, table_cell
+from .markdown import md_block, md_cell, md_cell_code, md_code, md_inline
+from .naming import doc_text, py_literal
 
 
 def environment(templates: Path) -> jinja2.Environment:
@@ -24,8 +25,13 @@ def environment(templates: Path) -> jinja2.Environment:
     # ``|py`` makes a literal, ``|doc`` makes docstring text.
     env.filters["py"] = py_literal
     env.filters["doc"] = doc_text
-    # Markdown tables: ``|cell`` keeps spec prose inside its cell.
-    env.filters["cell"] = table_cell
+    # Markdown: spec text is never markup (markdown.py). ``|md`` paragraphs, ``|mdline`` one line
+    # (headings, list items), ``|code`` a code span; ``|cell``/``|cellcode`` inside a table cell.
+    env.filters["md"] = md_block
+    env.filters["mdline"] = md_inline
+    env.filters["code"] = md_code
+    env.filters["cell"] = md_cell
+    env.filters["cellcode"] = md_cell_code
     return env
 
 

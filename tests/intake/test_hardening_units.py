@@ -193,6 +193,6 @@ def test_python_templates_print_only_escaped_values() -> None:
 
 
 def test_table_cell_keeps_spec_prose_in_one_markdown_cell() -> None:
-    from generator.build.naming import table_cell
+    from generator.build.markdown import md_cell
 
-    assert table_cell("a | b\r\nc\u2028d") == "a \\| b c d"
+    assert md_cell("a | b\r\nc\u2028d") == "a \\| b c d"
