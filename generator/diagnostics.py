@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -35,3 +36,14 @@ class SpecError(Exception):
 def fail(file: str, parts: Iterable[object], message: str) -> SpecError:
     """Build a SpecError with a single diagnostic (``raise fail(...)``)."""
     return SpecError([Diagnostic(file, json_pointer(parts), message)])
+
+
+_WARNED: set[str] = set()
+
+
+def warn(diagnostic: Diagnostic) -> None:
+    """Print ``warning: <diagnostic>`` to stderr, once per process (one run may build twice)."""
+    text = f"warning: {diagnostic}"
+    if text not in _WARNED:
+        _WARNED.add(text)
+        print(text, file=sys.stderr)

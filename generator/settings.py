@@ -15,6 +15,8 @@ DEFAULTS: dict[str, Any] = {
     "package": "norce_checkout_order",
     "client-class": "OrderClient",
     "header-names": {},
+    "required-headers": [],
+    "environments": {},
 }
 
 

@@ -7,6 +7,7 @@ the request its namesake in ``operations`` describes and returns the parsed 2xx 
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable, Mapping
 from functools import cached_property
@@ -129,11 +130,21 @@ class OrderClient(SyncAPIClient):
         payment_id: str | None = None,
         reference: str | None = None,
         cart_reference: str | None = None,
-        status: list[models.OrderStatus] | None = None,
-        date_from: str | None = None,
-        date_to: str | None = None,
-        order_by: models.OrderListOrderBy | None = None,
-        order_by_direction: models.OrderListOrderByDirection | None = None,
+        status: (
+            list[
+                Literal["checkout", "processing", "accepted", "completed", "declined", "removed"]
+                | models.OrderStatus
+            ]
+            | None
+        ) = None,
+        date_from: datetime.datetime | str | None = None,
+        date_to: datetime.datetime | str | None = None,
+        order_by: (
+            Literal["created", "billingEmail", "billingName", "cartTotal"]
+            | models.OrderListOrderBy
+            | None
+        ) = None,
+        order_by_direction: Literal["asc", "desc"] | models.OrderListOrderByDirection | None = None,
         countries: list[str] | None = None,
         billing_countries: list[str] | None = None,
         shipping_countries: list[str] | None = None,
@@ -1375,11 +1386,21 @@ class AsyncOrderClient(AsyncAPIClient):
         payment_id: str | None = None,
         reference: str | None = None,
         cart_reference: str | None = None,
-        status: list[models.OrderStatus] | None = None,
-        date_from: str | None = None,
-        date_to: str | None = None,
-        order_by: models.OrderListOrderBy | None = None,
-        order_by_direction: models.OrderListOrderByDirection | None = None,
+        status: (
+            list[
+                Literal["checkout", "processing", "accepted", "completed", "declined", "removed"]
+                | models.OrderStatus
+            ]
+            | None
+        ) = None,
+        date_from: datetime.datetime | str | None = None,
+        date_to: datetime.datetime | str | None = None,
+        order_by: (
+            Literal["created", "billingEmail", "billingName", "cartTotal"]
+            | models.OrderListOrderBy
+            | None
+        ) = None,
+        order_by_direction: Literal["asc", "desc"] | models.OrderListOrderByDirection | None = None,
         countries: list[str] | None = None,
         billing_countries: list[str] | None = None,
         shipping_countries: list[str] | None = None,
@@ -2568,11 +2589,21 @@ class OrderClientWithRawResponse:
         payment_id: str | None = None,
         reference: str | None = None,
         cart_reference: str | None = None,
-        status: list[models.OrderStatus] | None = None,
-        date_from: str | None = None,
-        date_to: str | None = None,
-        order_by: models.OrderListOrderBy | None = None,
-        order_by_direction: models.OrderListOrderByDirection | None = None,
+        status: (
+            list[
+                Literal["checkout", "processing", "accepted", "completed", "declined", "removed"]
+                | models.OrderStatus
+            ]
+            | None
+        ) = None,
+        date_from: datetime.datetime | str | None = None,
+        date_to: datetime.datetime | str | None = None,
+        order_by: (
+            Literal["created", "billingEmail", "billingName", "cartTotal"]
+            | models.OrderListOrderBy
+            | None
+        ) = None,
+        order_by_direction: Literal["asc", "desc"] | models.OrderListOrderByDirection | None = None,
         countries: list[str] | None = None,
         billing_countries: list[str] | None = None,
         shipping_countries: list[str] | None = None,
@@ -3239,11 +3270,21 @@ class AsyncOrderClientWithRawResponse:
         payment_id: str | None = None,
         reference: str | None = None,
         cart_reference: str | None = None,
-        status: list[models.OrderStatus] | None = None,
-        date_from: str | None = None,
-        date_to: str | None = None,
-        order_by: models.OrderListOrderBy | None = None,
-        order_by_direction: models.OrderListOrderByDirection | None = None,
+        status: (
+            list[
+                Literal["checkout", "processing", "accepted", "completed", "declined", "removed"]
+                | models.OrderStatus
+            ]
+            | None
+        ) = None,
+        date_from: datetime.datetime | str | None = None,
+        date_to: datetime.datetime | str | None = None,
+        order_by: (
+            Literal["created", "billingEmail", "billingName", "cartTotal"]
+            | models.OrderListOrderBy
+            | None
+        ) = None,
+        order_by_direction: Literal["asc", "desc"] | models.OrderListOrderByDirection | None = None,
         countries: list[str] | None = None,
         billing_countries: list[str] | None = None,
         shipping_countries: list[str] | None = None,

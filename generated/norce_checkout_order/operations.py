@@ -7,7 +7,8 @@ with ``client.send(...)``-style plumbing, or call the client methods of the same
 
 from __future__ import annotations
 
-from typing import Any
+import datetime
+from typing import Any, Literal
 
 from . import models
 from ._request import Request
@@ -58,11 +59,21 @@ def get_checkout_orders(
     payment_id: str | None = None,
     reference: str | None = None,
     cart_reference: str | None = None,
-    status: list[models.OrderStatus] | None = None,
-    date_from: str | None = None,
-    date_to: str | None = None,
-    order_by: models.OrderListOrderBy | None = None,
-    order_by_direction: models.OrderListOrderByDirection | None = None,
+    status: (
+        list[
+            Literal["checkout", "processing", "accepted", "completed", "declined", "removed"]
+            | models.OrderStatus
+        ]
+        | None
+    ) = None,
+    date_from: datetime.datetime | str | None = None,
+    date_to: datetime.datetime | str | None = None,
+    order_by: (
+        Literal["created", "billingEmail", "billingName", "cartTotal"]
+        | models.OrderListOrderBy
+        | None
+    ) = None,
+    order_by_direction: Literal["asc", "desc"] | models.OrderListOrderByDirection | None = None,
     countries: list[str] | None = None,
     billing_countries: list[str] | None = None,
     shipping_countries: list[str] | None = None,

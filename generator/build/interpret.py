@@ -3,28 +3,42 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
 
+from ..diagnostics import Diagnostic, fail, json_pointer, warn
 from .ir import Api, ClientHeader, Operation, Server, Tag
 from .load import SpecDocument
+from .modelfields import model_field_names
 from .naming import clean_text, doc_text, one_line, py_literal, snake_case, unique
-from .operations import RawOperation, build_operation, iter_operations, merged_parameters
+from .operations import (
+    RawOperation,
+    build_operation,
+    has_operation_id,
+    iter_operations,
+    merged_parameters,
+    operation_name,
+)
 from .typemap import TypeContext
 from .validate import HTTP_METHODS
 
+_SETTINGS = "pyproject.toml"  # where a settings problem points; settings come from its table
+
 
 def build_api(
-    doc: SpecDocument, model_classes: set[str], settings: Mapping[str, Any]
+    doc: SpecDocument, model_classes: set[str], settings: Mapping[str, Any], *, models_source: str
 ) -> tuple[Api, bool]:
     """Return the IR and whether generated code needs ``typing.Any``."""
     ctx = TypeContext(doc, model_classes)
     data = doc.data
     raw_ops = list(iter_operations(ctx))
     client_headers = _client_headers(ctx, raw_ops, settings)
-    operations = [build_operation(ctx, *raw, client_headers=client_headers) for raw in raw_ops]
-    names = unique([op.python_name for op in operations])
-    operations = [_renamed(op, name) for op, name in zip(operations, names, strict=True)]
+    fields = model_field_names(models_source)
+    operations = [
+        build_operation(
+            ctx, raw, python_name=name, client_headers=client_headers, model_fields=fields
+        )
+        for raw, name in zip(raw_ops, _operation_names(doc, raw_ops), strict=True)
+    ]
     operations.sort(key=lambda op: (op.path, HTTP_METHODS.index(op.method.lower())))
     info = data.get("info") or {}
     description = clean_text(info.get("description"))
@@ -47,60 +61,126 @@ def build_api(
         sample_call=doc_text(f"client.{sample.python_name}({sample_args})"),
         package=str(settings["package"]),
         client_class=str(settings["client-class"]),
-        servers=_servers(data),
+        servers=_servers(data, settings),
         client_headers=tuple(client_headers),
         auth_header=_auth_header(data),
+        typing_imports=tuple(
+            name for name, used in (("Any", ctx.uses_any), ("Literal", ctx.uses_literal)) if used
+        ),
+        uses_datetime=ctx.uses_datetime,
         operations=tuple(operations),
         tags=_tags(data, operations),
     )
     return api, ctx.uses_any
 
 
-def _renamed(op: Operation, name: str) -> Operation:
-    if name == op.python_name:
-        return op
-    example = op.example.replace(f"client.{op.python_name}(", f"client.{name}(", 1)
-    return replace(op, python_name=name, doc_path=f"operations/{name}.md", example=example)
+def _operation_names(doc: SpecDocument, raw_ops: list[RawOperation]) -> list[str]:
+    """Unique method names, independent of the order of paths in the spec.
+
+    Names from an operationId are settled first (in operationId order), then names made from
+    method and path (in path order), so a reordered spec or a new operation without an
+    operationId never renames an existing method.
+    """
+    order = sorted(
+        range(len(raw_ops)),
+        key=lambda i: (
+            (0, str(raw_ops[i][2]["operationId"]), "", "")
+            if has_operation_id(raw_ops[i][2])
+            else (1, "", raw_ops[i][0], raw_ops[i][1])
+        ),
+    )
+    settled = unique([operation_name(*raw_ops[i][:3]) for i in order])
+    names = [""] * len(raw_ops)
+    for index, name in zip(order, settled, strict=True):
+        names[index] = name
+        path, method, op, _ = raw_ops[index]
+        if not has_operation_id(op):
+            warn(
+                Diagnostic(
+                    doc.path,
+                    json_pointer(("paths", path, method)),
+                    f"operation has no operationId; its method is named {name!r} after its "
+                    "method and path (add an operationId to choose the name)",
+                )
+            )
+    return names
 
 
 def _client_headers(
     ctx: TypeContext, raw_ops: list[RawOperation], settings: Mapping[str, Any]
 ) -> list[ClientHeader]:
-    """Headers every operation declares become client settings (x-merchant, x-channel, x-adapterid)."""
-    per_op: list[dict[str, dict[str, Any]]] = []
+    """The client settings ``header-names`` configures, whatever the spec declares.
+
+    Nothing here depends on which operations declare a header, so adding an operation can never
+    add, drop or re-type a constructor argument. Required-ness is configuration as well
+    (``required-headers``); the spec only lends the description.
+    """
+    configured: Mapping[str, str] = settings.get("header-names") or {}
+    wire_names = [str(h).lower() for h in configured]
+    required = {str(h).lower() for h in settings.get("required-headers") or []}
+    unknown = sorted(required - set(wire_names))
+    if unknown:
+        raise fail(
+            _SETTINGS,
+            ("tool", "norce-codegen", "required-headers"),
+            f"required-headers names {', '.join(unknown)}, which header-names does not configure",
+        )
+    descriptions: dict[str, str] = {}
     for path, method, op, shared in raw_ops:
-        params = merged_parameters(ctx, ("paths", path, method), op, shared)
-        per_op.append({p["name"].lower(): p for p, _ in params if p["in"] == "header"})
-    if not per_op:
-        return []
-    common = [name for name in per_op[0] if all(name in headers for headers in per_op)]
-    overrides: Mapping[str, str] = settings.get("header-names") or {}
-    names = unique([overrides.get(h) or snake_case(h.removeprefix("x-")) for h in common])
+        for param, _ in merged_parameters(ctx, ("paths", path, method), op, shared):
+            name = str(param["name"]).lower()
+            if param["in"] == "header" and name in wire_names and param.get("description"):
+                descriptions.setdefault(name, str(param["description"]))
+    python_names = [snake_case(str(configured[h])) for h in configured]
+    if len(set(python_names)) != len(python_names) or "body" in python_names:
+        raise fail(
+            _SETTINGS,
+            ("tool", "norce-codegen", "header-names"),
+            "header-names must give each header its own Python name, other than 'body'",
+        )
     return [
         ClientHeader(
-            wire_name=header,
+            wire_name=wire,
             python_name=name,
-            required=all(headers[header].get("required") is True for headers in per_op),
-            description=clean_text(per_op[0][header].get("description")),
-            doc=doc_text(one_line(per_op[0][header].get("description"))),
-            wire_literal=py_literal(per_op[0][header]["name"]),
+            required=wire in required,
+            description=clean_text(descriptions.get(wire)),
+            doc=doc_text(one_line(descriptions.get(wire))),
+            wire_literal=py_literal(wire),
         )
-        for header, name in zip(common, names, strict=True)
+        for wire, name in zip(wire_names, python_names, strict=True)
     ]
 
 
-def _servers(data: dict[str, Any]) -> tuple[Server, ...]:
-    servers = []
+def _servers(data: dict[str, Any], settings: Mapping[str, Any]) -> tuple[Server, ...]:
+    """Servers as ``environment=`` choices, named by ``environments`` (URL -> name) if listed.
+
+    A server the settings do not list is named after its description, which a reworded spec can
+    change: the settings are what keeps a name stable.
+    """
     # OpenAPI: no (or an empty) servers list means one server at "/"; the client needs at least one.
     declared = data.get("servers") or [{"url": "/", "description": "default"}]
-    raw_names = [
-        snake_case(one_line(s.get("description")) or f"server_{i}") for i, s in enumerate(declared)
+    by_url = {
+        str(url): snake_case(str(name)).rstrip("_") for name, url in _environments(settings).items()
+    }
+    guessed = [
+        snake_case(one_line(s.get("description")) or f"server_{i}").rstrip("_")
+        for i, s in enumerate(declared)
     ]
-    for server, name in zip(declared, unique(raw_names), strict=True):
+    # A listed name wins (once: a URL served twice is named once); a guessed name that collides
+    # with it is suffixed (unique keeps the first of equal names).
+    listed: list[str | None] = []
+    for server in declared:
+        name = by_url.get(str(server.get("url", "")))
+        listed.append(name if name not in listed else None)
+    fixed = [name for name in listed if name]
+    names = unique(fixed + [g for g, name in zip(guessed, listed, strict=True) if not name])
+    named = iter(names[len(fixed) :])
+    servers = []
+    for server, name in zip(declared, listed, strict=True):
         url = str(server.get("url", ""))
         servers.append(
             Server(
-                name=name.rstrip("_"),
+                name=name or next(named),
                 url=url,
                 url_literal=py_literal(url),
                 description=one_line(server.get("description")),
@@ -108,6 +188,18 @@ def _servers(data: dict[str, Any]) -> tuple[Server, ...]:
             )
         )
     return tuple(servers)
+
+
+def _environments(settings: Mapping[str, Any]) -> Mapping[str, Any]:
+    environments = settings.get("environments") or {}
+    urls = [str(url) for url in environments.values()]
+    if len(set(urls)) != len(urls):
+        raise fail(
+            _SETTINGS,
+            ("tool", "norce-codegen", "environments"),
+            "environments lists one server URL under two names",
+        )
+    return environments
 
 
 def _auth_header(data: dict[str, Any]) -> str:
@@ -135,5 +227,6 @@ def _tags(data: dict[str, Any], operations: list[Operation]) -> tuple[Tag, ...]:
         for name in order
         if any(op.tag == name for op in operations)
     )
+
 
 __all__ = ["build_api"]

@@ -1,4 +1,4 @@
-"""The intermediate representation templates read. Frozen data only; built by build_ir."""
+"""The intermediate representation templates read. Frozen data only; built by ``interpret``."""
 
 from __future__ import annotations
 
@@ -31,7 +31,11 @@ class Param:
 
 @dataclass(frozen=True, slots=True)
 class ClientHeader:
-    """A header every operation takes; set once on the client, overridable per call."""
+    """A client setting sent as a header (``[tool.norce-codegen] header-names``).
+
+    Set once on the client; operations that declare the header send it and take a per-call
+    override, the others never send it.
+    """
 
     wire_name: str
     python_name: str
@@ -46,7 +50,7 @@ class Field:
     """A body field, for the docs."""
 
     name: str
-    python_name: str
+    python_name: str | None  # the attribute on the body's model; None: the model has no such field
     type: str
     required: bool
     read_only: bool
@@ -79,7 +83,8 @@ class Response:
 class Operation:
     """One HTTP operation and everything a template prints for it."""
 
-    operation_id: str
+    operation_id: str  # the spec's operationId, or python_name when the spec has none
+    named_from_path: bool  # the spec has no operationId: python_name comes from method + path
     python_name: str
     method: str
     path: str
@@ -89,7 +94,8 @@ class Operation:
     description: str
     deprecated: bool
     params: tuple[Param, ...]
-    client_headers: tuple[ClientHeader, ...]
+    client_headers: tuple[ClientHeader, ...]  # the client settings this operation declares
+    unsent_headers: tuple[str, ...]  # wire literals of the client settings it does not declare
     body: Body | None
     responses: tuple[Response, ...]
     success_annotation: str  # "None" when the 2xx response has no body
@@ -140,5 +146,7 @@ class Api:
     servers: tuple[Server, ...]
     client_headers: tuple[ClientHeader, ...]
     auth_header: str
+    typing_imports: tuple[str, ...]  # names operations.py imports from typing, e.g. ("Any",)
+    uses_datetime: bool  # some parameter accepts datetime values
     operations: tuple[Operation, ...]
     tags: tuple[Tag, ...]

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
 from .examples import body_example, example_call
 from .ir import Arg, Body, ClientHeader, Field, Operation, Param, Response
+from .modelfields import FieldNames
 from .naming import clean_text, doc_text, one_line, py_literal, snake_case, unique
 from .typemap import TypeContext
 from .validate import HTTP_METHODS
 
 IDEMPOTENT = {"GET", "PUT", "DELETE", "HEAD", "OPTIONS"}
 _NOT_GIVEN = "NOT_GIVEN"
+_MODEL = re.compile(r"(?:list\[)?models\.(\w+)\]?")
+_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+# Longest docs page name (without ".md"); many file systems stop at 255 bytes per name.
+_DOC_NAME_LIMIT = 96
 
 
 RawOperation = tuple[str, str, dict[str, Any], list[Any]]
@@ -46,51 +53,57 @@ def merged_parameters(
 
 def build_operation(
     ctx: TypeContext,
-    path: str,
-    method: str,
-    op: dict[str, Any],
-    shared: list[Any],
+    raw: RawOperation,
     *,
+    python_name: str,
     client_headers: list[ClientHeader],
+    model_fields: FieldNames,
 ) -> Operation:
+    """``python_name`` is settled by the caller, which sees every operation (names are unique)."""
+    path, method, op, shared = raw
     where: tuple[object, ...] = ("paths", path, method)
-    client_wire = {h.wire_name for h in client_headers}
+    configured = {h.wire_name: h for h in client_headers}
+    declared: set[str] = set()
     params: list[Param] = []
     for param, pointer in merged_parameters(ctx, where, op, shared):
-        if param["in"] == "header" and param["name"].lower() in client_wire:
+        wire = param["name"]
+        if param["in"] == "header" and wire.lower() in configured:
+            declared.add(wire.lower())
             continue
         if param["in"] == "cookie" or (
-            param["in"] == "header"
-            and param["name"].lower() in {"authorization", "content-type", "accept"}
+            param["in"] == "header" and wire.lower() in {"authorization", "content-type", "accept"}
         ):
             continue
-        annotation = ctx.annotation(param.get("schema"), "request", pointer + ("schema",))
+        annotation = ctx.parameter(param.get("schema"), param["in"], pointer + ("schema",))
         required = param.get("required") is True or param["in"] == "path"
         params.append(
             Param(
-                wire_name=param["name"],
-                python_name=snake_case(param["name"]),
+                wire_name=wire,
+                python_name=snake_case(wire),
                 location=param["in"],
                 annotation=annotation if required else f"{annotation} | None",
                 required=required,
                 description=clean_text(param.get("description")),
-                wire_literal=py_literal(param["name"]),
+                wire_literal=py_literal(wire),
             )
         )
-    names = unique(
-        [p.python_name for p in params] + [h.python_name for h in client_headers] + ["body"]
-    )
-    params = [_param_named(p, n) for p, n in zip(params, names, strict=False)]
-    body = _body(ctx, where, op)
+    params = _named(params, {h.python_name for h in client_headers})
+    own_headers = [h for h in client_headers if h.wire_name in declared]
+    body = _body(ctx, where, op, model_fields)
     responses = _responses(ctx, where, op)
     success = next((r for r in responses if r.is_success), None)
     success_annotation = success.annotation if success and success.annotation else "None"
-    python_name = snake_case(op["operationId"])
-    summary = one_line(op.get("summary")) or one_line(op.get("description")) or op["operationId"]
+    operation_id = str(op["operationId"]) if has_operation_id(op) else python_name
+    summary = (
+        one_line(op.get("summary"))
+        or one_line(op.get("description"))
+        or (operation_id if has_operation_id(op) else f"{method.upper()} {path}")
+    )
     description = clean_text(op.get("description"))
-    args = _args(params, client_headers, body)
+    args = _args(params, own_headers, body, path)
     return Operation(
-        operation_id=op["operationId"],
+        operation_id=operation_id,
+        named_from_path=not has_operation_id(op),
         python_name=python_name,
         method=method.upper(),
         path=path,
@@ -100,7 +113,8 @@ def build_operation(
         description=description if description != summary else "",
         deprecated=op.get("deprecated") is True,
         params=tuple(params),
-        client_headers=tuple(client_headers),
+        client_headers=tuple(own_headers),
+        unsent_headers=tuple(h.wire_literal for h in client_headers if h.wire_name not in declared),
         body=body,
         responses=tuple(responses),
         success_annotation=success_annotation,
@@ -112,18 +126,66 @@ def build_operation(
         literals={
             "method": py_literal(method.upper()),
             "path": py_literal(path),
-            "operation_id": py_literal(op["operationId"]),
+            "operation_id": py_literal(operation_id),
         },
         example=example_call(python_name, params, body),
-        doc_path=f"operations/{python_name}.md",
+        doc_path=doc_path(python_name),
     )
 
 
-def _param_named(param: Param, name: str) -> Param:
-    return param if param.python_name == name else replace(param, python_name=name)
+def has_operation_id(op: dict[str, Any]) -> bool:
+    value = op.get("operationId")
+    return isinstance(value, str) and bool(value.strip())
 
 
-def _args(params: list[Param], client_headers: list[ClientHeader], body: Body | None) -> list[Arg]:
+def operation_name(path: str, method: str, op: dict[str, Any]) -> str:
+    """The method name before de-duplication: the operationId, else method and path.
+
+    ``GET /api/v0/health`` without an operationId is ``get_api_v0_health``: stable for as long
+    as the operation keeps its method and path.
+    """
+    if has_operation_id(op):
+        return snake_case(op["operationId"])
+    return snake_case(f"{method} {path}")
+
+
+def doc_path(python_name: str) -> str:
+    """The docs page of an operation; the file name stays short enough for any file system.
+
+    Names up to ``_DOC_NAME_LIMIT`` characters are used as they are; longer ones are cut and
+    given a digest of the whole name, so the page name is bounded, stable and still unique.
+    """
+    if len(python_name) <= _DOC_NAME_LIMIT:
+        return f"operations/{python_name}.md"
+    digest = hashlib.sha256(python_name.encode("utf-8")).hexdigest()[:16]
+    return f"operations/{python_name[: _DOC_NAME_LIMIT - 17]}_{digest}.md"
+
+
+def _named(params: list[Param], client_names: set[str]) -> list[Param]:
+    """Give parameters distinct Python names that no other argument of the method uses.
+
+    ``body`` (the request body argument) and the client settings' names are taken: a parameter
+    that would be called so gets a trailing ``_`` (``body`` -> ``body_``), whether or not the
+    operation has a body or declares the header today, so neither can rename it later.
+    """
+    taken = client_names | {"body"}
+    names = [p.python_name + "_" if p.python_name in taken else p.python_name for p in params]
+    return [
+        p if p.python_name == name else replace(p, python_name=name)
+        for p, name in zip(params, unique(names), strict=True)
+    ]
+
+
+def _args(
+    params: list[Param], client_headers: list[ClientHeader], body: Body | None, path: str
+) -> list[Arg]:
+    # Path parameters are positional in the order the path shows them, which a reordered
+    # parameter list in the spec cannot change.
+    in_path = _PLACEHOLDER.findall(path)
+    path_params = sorted(
+        (p for p in params if p.location == "path"),
+        key=lambda p: in_path.index(p.wire_name) if p.wire_name in in_path else len(in_path),
+    )
     args = [
         Arg(
             p.python_name,
@@ -132,8 +194,7 @@ def _args(params: list[Param], client_headers: list[ClientHeader], body: Body | 
             doc_text(f"{p.description} (path ``{p.wire_name}``)"),
             True,
         )
-        for p in params
-        if p.location == "path"
+        for p in path_params
     ]
     if body is not None:
         default = None if body.required else _NOT_GIVEN
@@ -170,7 +231,9 @@ def _args(params: list[Param], client_headers: list[ClientHeader], body: Body | 
     return sorted(args, key=lambda a: (not a.positional, a.default is not None))
 
 
-def _body(ctx: TypeContext, where: tuple[object, ...], op: dict[str, Any]) -> Body | None:
+def _body(
+    ctx: TypeContext, where: tuple[object, ...], op: dict[str, Any], model_fields: FieldNames
+) -> Body | None:
     raw = op.get("requestBody")
     if raw is None:
         return None
@@ -188,17 +251,19 @@ def _body(ctx: TypeContext, where: tuple[object, ...], op: dict[str, Any]) -> Bo
         target = schema.get("items")
     if isinstance(target, dict) and isinstance(target.get("$ref"), str):
         schema_name = target["$ref"].rsplit("/", 1)[-1]
+    model = _MODEL.fullmatch(annotation)
     return Body(
         annotation=annotation,
         required=body.get("required") is True,
         description=clean_text(body.get("description")),
         schema_name=schema_name,
-        fields=_fields(ctx, target),
+        fields=_fields(ctx, target, model_fields.get(model.group(1), {}) if model else {}),
         example=body_example(ctx.deref, schema, annotation),
     )
 
 
-def _fields(ctx: TypeContext, schema: Any) -> tuple[Field, ...]:
+def _fields(ctx: TypeContext, schema: Any, python_names: dict[str, str]) -> tuple[Field, ...]:
+    """The schema's properties, each with the attribute the body's model gives it (if any)."""
     resolved = ctx.deref(schema)
     if not isinstance(resolved, dict):
         return ()
@@ -210,7 +275,7 @@ def _fields(ctx: TypeContext, schema: Any) -> tuple[Field, ...]:
         fields.append(
             Field(
                 name=str(name),
-                python_name=snake_case(str(name)),
+                python_name=python_names.get(str(name)),
                 type=kind,
                 required=name in required,
                 read_only=isinstance(prop, dict) and prop.get("readOnly") is True,

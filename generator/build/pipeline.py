@@ -45,7 +45,7 @@ def build(
     doc = load_spec(spec_path)
     validate(doc)
     models_source, model_classes = build_models(doc)
-    api, uses_any = build_api(doc, model_classes, settings)
+    api, uses_any = build_api(doc, model_classes, settings, models_source=models_source)
     env = environment(templates)
     pkg = api.package
     context = {"api": api, "uses_any": uses_any}

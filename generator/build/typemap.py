@@ -7,10 +7,15 @@ from typing import Any
 from ..diagnostics import fail
 from .load import SpecDocument
 from .models import SCHEMA_PREFIX, split_schemas
-from .naming import pascal_case
+from .naming import pascal_case, py_literal
 from .validate import resolve_pointer
 
 _PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+# Query values of these formats also accept the Python type; the runtime sends ``isoformat()``.
+_DATES = {"date-time": "datetime.datetime", "date": "datetime.date"}
+# An enum parameter lists its values as a Literal up to this many; beyond, the class alone (and
+# any str) types it: a signature spelling out hundreds of values helps nobody.
+LITERAL_LIMIT = 64
 
 
 class TypeContext:
@@ -21,6 +26,8 @@ class TypeContext:
         self.model_classes = model_classes
         self.split = split_schemas(doc.data)
         self.uses_any = False
+        self.uses_literal = False
+        self.uses_datetime = False
 
     def deref(self, node: Any) -> Any:
         seen = 0
@@ -63,3 +70,54 @@ class TypeContext:
             self.uses_any = True
             text = "dict[str, Any]" if kind == "object" else "Any"
         return f"{text} | None" if schema.get("nullable") is True and text != "Any" else text
+
+    def parameter(self, schema: Any, location: str, where: tuple[object, ...]) -> str:
+        """Python type of a path, query or header parameter, as friendly as the wire allows.
+
+        Enum values are accepted as plain strings too (``Literal["asc", "desc"] |
+        models.Direction``) and date or date-time query values as ``datetime`` objects.
+        """
+        node = self.deref(_unwrap(self.deref(schema)))
+        if not isinstance(node, dict):
+            return self.annotation(schema, "request", where)
+        if node.get("type") == "array":
+            inner = self.parameter(node.get("items"), location, where + ("items",))
+            return f"list[{inner}] | None" if node.get("nullable") is True else f"list[{inner}]"
+        text = self.annotation(schema, "request", where)
+        nullable = " | None" if text.endswith(" | None") else ""
+        values = _enum_values(node)
+        if values:
+            self.uses_literal = True
+            literal = "Literal[" + ", ".join(py_literal(v) for v in values) + "]"
+            if text.startswith("models."):  # a named enum: its class works as well as its values
+                return f"{literal} | {text}"
+            return literal + nullable
+        date = _DATES.get(str(node.get("format"))) if node.get("type") == "string" else None
+        if date and location == "query":
+            self.uses_datetime = True
+            return f"{date} | {text}"
+        return text
+
+
+def _unwrap(node: Any) -> Any:
+    """``allOf: [X]`` (a common way to attach a description to a $ref) is X."""
+    for key in ("allOf", "oneOf", "anyOf"):
+        parts = node.get(key) if isinstance(node, dict) else None
+        if isinstance(parts, list) and len(parts) == 1 and isinstance(parts[0], dict):
+            return _unwrap(parts[0])
+    return node
+
+
+def _enum_values(node: dict[str, Any]) -> list[str | int] | None:
+    """The values of a string or integer enum a Literal can spell, else None."""
+    raw = node.get("enum")
+    if not isinstance(raw, list):
+        return None
+    values = [v for v in raw if v is not None]  # null stands for a nullable enum
+    if not values or len(values) > LITERAL_LIMIT:
+        return None
+    if all(isinstance(v, str) for v in values) or all(
+        isinstance(v, int) and not isinstance(v, bool) for v in values
+    ):
+        return list(dict.fromkeys(values))
+    return None
