@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
 import os
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "spec" / "norce-checkout-order.yaml"
@@ -27,3 +30,23 @@ def run_generator(*args: str) -> subprocess.CompletedProcess[str]:
         timeout=120,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
     )
+
+
+def generate_and_import(spec: Path, settings: dict[str, object], folder: Path) -> ModuleType:
+    """Generate ``spec`` (without black) into ``folder`` and import the package under a name of
+    its own (``_generated_<sha>``), so several builds can be compared in one process."""
+    from generator.build.pipeline import build
+    from generator.build.write import write_tree
+
+    sha = hashlib.sha256(spec.read_bytes()).hexdigest()[:16]
+    write_tree(folder, build(spec, settings, formatted=False).files)
+    name = f"_generated_{sha}"
+    package = folder / str(settings["package"])
+    found = importlib.util.spec_from_file_location(
+        name, package / "__init__.py", submodule_search_locations=[str(package)]
+    )
+    assert found is not None and found.loader is not None
+    module = importlib.util.module_from_spec(found)
+    sys.modules[name] = module
+    found.loader.exec_module(module)
+    return module

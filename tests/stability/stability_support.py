@@ -23,9 +23,7 @@ import ast
 import enum
 import hashlib
 import importlib
-import importlib.util
 import inspect
-import sys
 import types
 import typing
 from dataclasses import dataclass, field
@@ -34,9 +32,7 @@ from typing import Any
 
 import pydantic
 from pydantic_core import PydanticUndefined
-
-from generator.build.pipeline import build
-from generator.build.write import write_tree
+from support import generate_and_import
 
 Snapshot = dict[str, tuple[Any, ...]]
 
@@ -69,24 +65,9 @@ class Builds:
     def __call__(self, spec: Path) -> Generated:
         sha = hashlib.sha256(spec.read_bytes()).hexdigest()
         if sha not in self._cache:
-            result = build(spec, self.settings, formatted=False)
-            folder = self.root / sha[:16]
-            write_tree(folder, result.files)
-            package = _import_as(f"_stable_{sha[:16]}", folder / str(self.settings["package"]))
+            package = generate_and_import(spec, self.settings, self.root / sha[:16])
             self._cache[sha] = Generated(package, snapshot(package))
         return self._cache[sha]
-
-
-def _import_as(name: str, folder: Path) -> types.ModuleType:
-    """Import the package in ``folder`` under ``name`` (its imports are relative)."""
-    spec = importlib.util.spec_from_file_location(
-        name, folder / "__init__.py", submodule_search_locations=[str(folder)]
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 def snapshot(package: types.ModuleType) -> Snapshot:
@@ -255,7 +236,9 @@ def _compare_callable(
     _, old_positional, old_keywords, old_returns = old
     _, new_positional, new_keywords, new_returns = new
     if [p[:2] + p[3:] for p in old_positional] != [p[:2] + p[3:] for p in new_positional]:
-        result.problems.append(f"{name}: positional parameters {old_positional} -> {new_positional}")
+        result.problems.append(
+            f"{name}: positional parameters {old_positional} -> {new_positional}"
+        )
     else:
         for before, after in zip(old_positional, new_positional, strict=True):
             _annotation(f"{name}({before[0]})", before[2], after[2], result)
@@ -286,7 +269,9 @@ def _compare_model(
     _, old_bases, old_extra, old_fields = old
     _, new_bases, new_extra, new_fields = new
     if (old_bases, old_extra) != (new_bases, new_extra):
-        result.problems.append(f"{name}: bases/extra {old_bases, old_extra} -> {new_bases, new_extra}")
+        result.problems.append(
+            f"{name}: bases/extra {old_bases, old_extra} -> {new_bases, new_extra}"
+        )
     for field_name, (alias, annotation, required, default) in old_fields.items():
         if field_name not in new_fields:
             result.problems.append(f"{name}.{field_name}: removed")

@@ -167,7 +167,11 @@ def new_optional_header_parameter(data: dict[str, Any]) -> None:
 
 def new_server(data: dict[str, Any]) -> None:
     data["servers"].insert(
-        0, {"url": "https://{slug}.api-se.sandbox.norce.tech/checkout/order/", "description": "Sandbox"}
+        0,
+        {
+            "url": "https://{slug}.api-se.sandbox.norce.tech/checkout/order/",
+            "description": "Sandbox",
+        },
     )
 
 
@@ -286,7 +290,9 @@ def test_the_comparison_sees_breaking_changes(
         data["servers"][1]["url"] = "https://{slug}.stage.example/"  # an environment moves
 
     base = builds(SPEC)
-    problems = compare(base.api, builds(write_variant(tmp_path, "breaking", spec_data, breaking)).api)
+    problems = compare(
+        base.api, builds(write_variant(tmp_path, "breaking", spec_data, breaking)).api
+    )
     text = "\n".join(problems.problems)
     for expected in (
         "OrderClient.delete_checkout_order: removed",
