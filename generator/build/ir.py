@@ -95,7 +95,7 @@ class Operation:
     deprecated: bool
     params: tuple[Param, ...]
     client_headers: tuple[ClientHeader, ...]  # the client settings this operation declares
-    unsent_headers: tuple[str, ...]  # wire literals of the client settings it does not declare
+    unsent_headers: tuple[ClientHeader, ...]  # the client settings it does not declare
     body: Body | None
     responses: tuple[Response, ...]
     success_annotation: str  # "None" when the 2xx response has no body

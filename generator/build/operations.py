@@ -114,7 +114,7 @@ def build_operation(
         deprecated=op.get("deprecated") is True,
         params=tuple(params),
         client_headers=tuple(own_headers),
-        unsent_headers=tuple(h.wire_literal for h in client_headers if h.wire_name not in declared),
+        unsent_headers=tuple(h for h in client_headers if h.wire_name not in declared),
         body=body,
         responses=tuple(responses),
         success_annotation=success_annotation,

@@ -157,6 +157,7 @@ _SAFE_EXPRESSIONS = {
     "api.heading_doc",
     "api.package",
     "api.sample_call",
+    'api.typing_imports | join(", ")',  # names from a fixed set ("Any", "Literal")
     "api.version_literal",
     "h.doc",
     "h.python_name",
