@@ -26,8 +26,8 @@ _SETTINGS = "pyproject.toml"  # where a settings problem points; settings come f
 
 def build_api(
     doc: SpecDocument, model_classes: set[str], settings: Mapping[str, Any], *, models_source: str
-) -> tuple[Api, bool]:
-    """Return the IR and whether generated code needs ``typing.Any``."""
+) -> Api:
+    """Interpret the spec against the models DCG made (``models_source``, ``model_classes``)."""
     ctx = TypeContext(doc, model_classes)
     data = doc.data
     raw_ops = list(iter_operations(ctx))
@@ -50,7 +50,7 @@ def build_api(
     sample_args = ", ".join(
         py_literal(f"<{p.wire_name}>") for p in sample.params if p.location == "path"
     )
-    api = Api(
+    return Api(
         title=title,
         version=version,
         build=build,
@@ -71,7 +71,6 @@ def build_api(
         operations=tuple(operations),
         tags=_tags(data, operations),
     )
-    return api, ctx.uses_any
 
 
 def _operation_names(doc: SpecDocument, raw_ops: list[RawOperation]) -> list[str]:

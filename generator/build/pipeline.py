@@ -45,10 +45,10 @@ def build(
     doc = load_spec(spec_path)
     validate(doc)
     models_source, model_classes = build_models(doc)
-    api, uses_any = build_api(doc, model_classes, settings, models_source=models_source)
+    api = build_api(doc, model_classes, settings, models_source=models_source)
     env = environment(templates)
     pkg = api.package
-    context = {"api": api, "uses_any": uses_any}
+    context = {"api": api}
     python: dict[str, str] = {
         f"{pkg}/models.py": models_source,
         f"{pkg}/__init__.py": render(env, "package/__init__.py.j2", **context),
