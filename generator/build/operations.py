@@ -62,7 +62,7 @@ def build_operation(
     """``python_name`` is settled by the caller, which sees every operation (names are unique)."""
     path, method, op, shared = raw
     where: tuple[object, ...] = ("paths", path, method)
-    configured = {h.wire_name: h for h in client_headers}
+    configured = {h.wire_name for h in client_headers}
     declared: set[str] = set()
     params: list[Param] = []
     for param, pointer in merged_parameters(ctx, where, op, shared):
@@ -134,6 +134,7 @@ def build_operation(
 
 
 def has_operation_id(op: dict[str, Any]) -> bool:
+    """Whether the spec names the operation (a blank operationId does not)."""
     value = op.get("operationId")
     return isinstance(value, str) and bool(value.strip())
 
@@ -169,10 +170,14 @@ def _named(params: list[Param], client_names: set[str]) -> list[Param]:
     operation has a body or declares the header today, so neither can rename it later.
     """
     taken = client_names | {"body"}
-    names = [p.python_name + "_" if p.python_name in taken else p.python_name for p in params]
+    # Clashes are settled in (location, wire name) order, not in the spec's parameter order.
+    order = sorted(range(len(params)), key=lambda i: (params[i].location, params[i].wire_name))
+    wanted = [params[i].python_name for i in order]
+    settled = unique([name + "_" if name in taken else name for name in wanted])
+    names = dict(zip(order, settled, strict=True))
     return [
-        p if p.python_name == name else replace(p, python_name=name)
-        for p, name in zip(params, unique(names), strict=True)
+        p if p.python_name == names[i] else replace(p, python_name=names[i])
+        for i, p in enumerate(params)
     ]
 
 

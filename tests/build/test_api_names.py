@@ -186,3 +186,28 @@ def test_docs_use_the_field_names_dcg_chose(tmp_path: Path) -> None:
     assert "schema" not in fields and "type_" not in fields and "id_" not in fields
     assert "| `created` | — |" in (docs / "operations" / "create_thing.md").read_text("utf-8")
     assert _assert_pages_name_real_attributes(package, docs) >= 7
+
+
+def test_parameter_name_clashes_are_settled_independently_of_spec_order(tmp_path: Path) -> None:
+    from generator.build.pipeline import build
+
+    params = [
+        {"name": "page_size", "in": "query", "schema": _STRING},
+        {"name": "page-size", "in": "query", "schema": _STRING},
+        {"name": "body", "in": "header", "schema": _STRING},
+    ]
+    names = []
+    for folder, ordered in (("a", params), ("b", params[::-1])):
+        (tmp_path / folder).mkdir()
+        paths = {
+            "/x": {"get": {"operationId": "X", "parameters": ordered, "responses": _NO_CONTENT}}
+        }
+        [op] = build(
+            _write(tmp_path / folder, _spec(paths)), load_settings(), formatted=False
+        ).api.operations
+        names.append({p.wire_name: p.python_name for p in op.params})
+    assert (
+        names[0]
+        == names[1]
+        == {"page-size": "page_size", "page_size": "page_size_2", "body": "body_"}
+    )
