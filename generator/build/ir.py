@@ -138,10 +138,10 @@ class Api:
     build: str
     description: str
     version_literal: str  # Python literal of info.version
-    spec_sha256: str
     heading_doc: str  # "title version (build)" escaped for a docstring
     sample_call: str  # docstring-escaped usage line, e.g. client.get_checkout_order("<order_id>")
     package: str
+    import_path: str  # dotted, e.g. "acme.norce_order" when vendored into the package acme
     client_class: str
     servers: tuple[Server, ...]
     client_headers: tuple[ClientHeader, ...]

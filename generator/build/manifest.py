@@ -19,8 +19,15 @@ from .. import __version__
 
 MANIFEST = "MANIFEST.json"
 FORMAT = 1
-# Written by Python and tools at run time, never part of the package.
-_IGNORED_PARTS = frozenset({"__pycache__", ".mypy_cache"})
+# Folders Python and mypy write at run time. They are never in the manifest, so they show up as
+# added: a crafted ``__pycache__/x.cpython-311.pyc`` whose header matches an untouched ``x.py`` runs
+# instead of it on import, so no copy with bytecode in it can be vouched for. Replacing a copy may
+# discard them (they are derived data, nothing is lost).
+CACHE_PARTS = frozenset({"__pycache__", ".mypy_cache"})
+BYTECODE_HINT = (
+    "hint: bytecode and caches are never in the manifest; delete the __pycache__ folders "
+    "and verify again"
+)
 
 
 class ManifestError(Exception):
@@ -42,6 +49,19 @@ class Changes:
             + [f"added: {p}" for p in self.added]
             + [f"deleted: {p}" for p in self.deleted]
         )
+
+    def has_caches(self) -> bool:
+        """Whether some added files are run-time caches (``__pycache__``, ``.mypy_cache``)."""
+        return any(_is_cache(path) for path in self.added)
+
+    def without_caches(self) -> Changes:
+        """The changes a user made: everything except added run-time caches."""
+        added = tuple(path for path in self.added if not _is_cache(path))
+        return Changes(self.edited, added, self.deleted)
+
+
+def _is_cache(relpath: str) -> bool:
+    return not CACHE_PARTS.isdisjoint(relpath.split("/"))
 
 
 def manifest_bytes(
@@ -96,16 +116,11 @@ def read_manifest(folder: Path) -> dict[str, Any]:
 
 
 def package_files(folder: Path) -> dict[str, Path]:
-    """Every regular file in the package folder except the manifest and run-time caches."""
+    """Every file (and symlink) in the package folder except the manifest, caches included."""
     found: dict[str, Path] = {}
     for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder)
-        relpath = relative.as_posix()
-        if (
-            relpath != MANIFEST
-            and not _IGNORED_PARTS.intersection(relative.parts)
-            and (path.is_file() or path.is_symlink())
-        ):
+        relpath = path.relative_to(folder).as_posix()
+        if relpath != MANIFEST and (path.is_file() or path.is_symlink()):
             found[relpath] = path
     return found
 
@@ -130,6 +145,8 @@ def _digest(path: Path) -> str:
 
 
 __all__ = [
+    "BYTECODE_HINT",
+    "CACHE_PARTS",
     "MANIFEST",
     "Changes",
     "ManifestError",

@@ -9,6 +9,7 @@ from typing import Any
 
 from .. import __version__
 from ..settings import TEMPLATES
+from . import requirements
 from .astcheck import check_files
 from .format import format_python
 from .interpret import build_api
@@ -59,7 +60,12 @@ def build(
         python[f"{pkg}/{runtime.name}"] = runtime.read_text("utf-8")
     markdown: dict[str, str] = {
         f"{pkg}/README.md": render(
-            env, "package/README.md.j2", generator_version=__version__, **context
+            env,
+            "package/README.md.j2",
+            generator_version=__version__,
+            python_minimum=requirements.PYTHON,
+            dependencies=requirements.MINIMUM_DEPENDENCIES,
+            **context,
         ),
         f"{pkg}/docs/index.md": render(env, "docs/index.md.j2", **context),
     }
@@ -76,8 +82,8 @@ def build(
     files: dict[str, bytes] = {}
     for relpath, source in python.items():
         text = format_python(source, relpath) if formatted else source
-        files[relpath] = (header(doc.sha256) + text).encode("utf-8")
+        files[relpath] = (header() + text).encode("utf-8")
     for relpath, text in markdown.items():
-        files[relpath] = (header(doc.sha256, "<!--") + text).encode("utf-8")
-    files[f"{pkg}/py.typed"] = header(doc.sha256).encode("utf-8")
+        files[relpath] = (header("<!--") + text).encode("utf-8")
+    files[f"{pkg}/py.typed"] = header().encode("utf-8")
     return Result(doc, api, with_manifest(files, pkg, doc.sha256, api.build))

@@ -37,8 +37,7 @@ def with_changelog(result: Result, out: Path, settings: Mapping[str, Any]) -> di
     log = strip_header(log_path.read_bytes()).decode("utf-8") if log_path.is_file() else ""
     previous = strip_header(copy_path.read_bytes()) if copy_path.is_file() else None
     current = (result.api.version, result.api.build or result.doc.sha256)
-    # Both files carry the stamp of the spec this tree was generated from, like every other file.
-    stamp_md, stamp_yaml = header(result.doc.sha256, "<!--"), header(result.doc.sha256)
+    stamp_md, stamp_yaml = header("<!--"), header()
     if previous is not None and log and _identity(previous, str(copy_path)) == current:
         files[CHANGELOG] = (stamp_md + log).encode("utf-8")
         files[SPEC_COPY] = stamp_yaml.encode("utf-8") + previous

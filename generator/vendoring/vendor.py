@@ -3,21 +3,43 @@
 ``vendor(dest, ...)`` writes ``dest/<package>/`` and nothing else in ``dest`` (write_tree stages
 in a sibling ``.<package>.new-*`` folder and swaps it in, so a failure keeps the old copy). A
 rename regenerates with the ``package`` setting overridden: the package uses relative imports,
-and the few places its name appears as text (README, docs, docstrings) follow the setting.
+and the few places its name appears as text (README, docs, docstrings) follow the setting. The
+import path those texts show is derived from ``dest``: ``acme.norce_order`` when ``dest`` is the
+package ``acme`` (a folder with ``__init__.py``), else the bare package name.
 """
 
 from __future__ import annotations
 
 import json
 import keyword
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..build.manifest import MANIFEST, ManifestError, compare, read_manifest
+from ..build.manifest import BYTECODE_HINT, MANIFEST, ManifestError, compare, read_manifest
 from ..build.pipeline import Result, build
 from ..build.write import WriteError, write_tree
+
+# Import names of the client's run-time dependencies (httpx, pydantic and theirs): a package
+# named like one of them, or like a stdlib module, would shadow it where DEST is on sys.path.
+RUNTIME_DEPENDENCIES = frozenset(
+    {
+        "annotated_types",
+        "anyio",
+        "certifi",
+        "h11",
+        "httpcore",
+        "httpx",
+        "idna",
+        "pydantic",
+        "pydantic_core",
+        "sniffio",
+        "typing_extensions",
+        "typing_inspection",
+    }
+)
 
 
 class VendorError(ValueError):
@@ -34,13 +56,37 @@ class Vendored:
 
 
 def package_name(name: str) -> str:
-    """``name`` if it can be a Python package folder (identifier, not a keyword)."""
-    if not name.isidentifier() or keyword.iskeyword(name) or not name.isascii():
+    """``name`` if it can be a Python package folder that shadows nothing it imports."""
+    if not _is_identifier(name):
         raise VendorError(
             f"--package {name!r} is not a valid Python package name "
             "(ASCII letters, digits and _, not starting with a digit, not a keyword)"
         )
+    if name in sys.stdlib_module_names or name.lower() in RUNTIME_DEPENDENCIES:
+        kind = "standard library module" if name in sys.stdlib_module_names else "dependency"
+        raise VendorError(
+            f"--package {name!r} is the name of a {kind} of the client; a package of that "
+            "name would shadow it: choose another name"
+        )
     return name
+
+
+def import_path(dest: Path, name: str) -> str:
+    """The dotted path ``dest/name`` is imported by: the packages enclosing it, then ``name``.
+
+    Walks up from ``dest`` while the folder is a regular package (``__init__.py``) with an
+    importable name; ``dest`` outside any package gives ``name`` alone.
+    """
+    parts = [name]
+    folder = dest.resolve()
+    while (folder / "__init__.py").is_file() and _is_identifier(folder.name):
+        parts.insert(0, folder.name)
+        folder = folder.parent
+    return ".".join(parts)
+
+
+def _is_identifier(name: str) -> bool:
+    return name.isascii() and name.isidentifier() and not keyword.iskeyword(name)
 
 
 def strip_package(files: Mapping[str, bytes], package: str) -> dict[str, bytes]:
@@ -74,7 +120,7 @@ def vendor(
         )
     folder = dest / name
     _check_replaceable(folder, force)
-    result = build(spec, {**settings, "package": name})
+    result = build(spec, _copy_settings(settings, folder, name))
     files = strip_package(result.files, name)
     write_tree(folder, files)
     return Vendored(folder, result, len(files))
@@ -86,7 +132,8 @@ def _check_replaceable(folder: Path, force: bool) -> None:
     if not folder.exists():
         return
     try:
-        changes = compare(folder, read_manifest(folder)).lines()
+        # Bytecode and caches are derived data: replacing them loses nothing.
+        changes = compare(folder, read_manifest(folder)).without_caches().lines()
     except ManifestError as exc:
         if force:
             return
@@ -109,14 +156,15 @@ def verify(folder: Path, spec: Path | None, settings: Mapping[str, Any]) -> list
         SpecError: ``spec`` is invalid.
     """
     record = read_manifest(folder)
-    problems = compare(folder, record).lines()
+    changes = compare(folder, record)
+    problems = changes.lines() + ([BYTECODE_HINT] if changes.has_caches() else [])
     if spec is None:
         return problems
     try:
         name = package_name(str(record.get("package")))
     except VendorError as exc:
         raise ManifestError(f"{folder / MANIFEST}: {exc}") from None
-    result = build(spec, {**settings, "package": name})
+    result = build(spec, _copy_settings(settings, folder, name))
     if record.get("spec_sha256") != result.doc.sha256:
         problems.append(
             f"spec: copy generated from sha256 {str(record.get('spec_sha256'))[:12]} "
@@ -126,6 +174,11 @@ def verify(folder: Path, spec: Path | None, settings: Mapping[str, Any]) -> list
     fresh = _fresh_hashes(strip_package(result.files, name))
     problems += _stale(record["files"], fresh)
     return problems
+
+
+def _copy_settings(settings: Mapping[str, Any], folder: Path, name: str) -> dict[str, Any]:
+    """The project settings for a copy at ``folder``: its package name and import path."""
+    return {**settings, "package": name, "import-path": import_path(folder.parent, name)}
 
 
 def _fresh_hashes(files: Mapping[str, bytes]) -> dict[str, str]:
@@ -145,4 +198,13 @@ def _stale(vendored: Mapping[str, str], fresh: Mapping[str, str]) -> list[str]:
     return lines
 
 
-__all__ = ["Vendored", "VendorError", "package_name", "strip_package", "vendor", "verify"]
+__all__ = [
+    "RUNTIME_DEPENDENCIES",
+    "VendorError",
+    "Vendored",
+    "import_path",
+    "package_name",
+    "strip_package",
+    "vendor",
+    "verify",
+]

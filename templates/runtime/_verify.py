@@ -3,12 +3,14 @@
 Run it from the repo that vendors the package, e.g. in CI:
 
     python path/to/package/_verify.py [FOLDER] [--spec FILE | --sha256 HEX]
-    python -m dotted.path.to.package._verify [...]   # same, but imports the package first
+    python -B -m dotted.path.to.package._verify [...]   # same, but imports the package first
 
 Prefer the script form: it needs no dependencies and still runs when an edit breaks the import.
 
 FOLDER defaults to the folder this file is in. Every file edited, added or deleted since the copy
-was generated is named. With ``--spec`` (or ``--sha256``) the copy must also have been generated
+was generated is named. Bytecode counts as added: a crafted ``__pycache__/*.pyc`` whose header
+matches an untouched ``.py`` runs instead of it on import, so verify a copy without ``__pycache__``
+folders (a fresh clone), or delete them first. With ``--spec`` (or ``--sha256``) the copy must also have been generated
 from exactly that spec; the report says whether the copy looks older or newer by the spec's
 "Build YYYY-MM-DD hh:mm:ss" line.
 
@@ -33,7 +35,11 @@ __all__ = ["EXIT_CHANGED", "EXIT_OK", "EXIT_USAGE", "check", "main"]
 EXIT_OK, EXIT_CHANGED, EXIT_USAGE = 0, 1, 2
 MANIFEST = "MANIFEST.json"
 FORMAT = 1
-_IGNORED_PARTS = frozenset({"__pycache__", ".mypy_cache"})
+CACHE_PARTS = frozenset({"__pycache__", ".mypy_cache"})
+BYTECODE_HINT = (
+    "hint: bytecode and caches are never in the manifest; delete the __pycache__ folders "
+    "and verify again"
+)
 _BUILD = re.compile(rb"Build (\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d)")
 
 
@@ -58,13 +64,11 @@ def read_manifest(folder: Path) -> dict[str, Any]:
 
 
 def _present(folder: Path) -> dict[str, Path]:
+    """Every file (and symlink) but the manifest: caches and bytecode too."""
     found: dict[str, Path] = {}
     for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder)
-        relpath = relative.as_posix()
-        if relpath == MANIFEST or _IGNORED_PARTS.intersection(relative.parts):
-            continue
-        if path.is_file() or path.is_symlink():
+        relpath = path.relative_to(folder).as_posix()
+        if relpath != MANIFEST and (path.is_file() or path.is_symlink()):
             found[relpath] = path
     return found
 
@@ -77,7 +81,8 @@ def _digest(path: Path) -> str:
 
 
 def check(folder: Path, record: dict[str, Any]) -> list[str]:
-    """One ``edited|added|deleted: path`` line per difference between folder and manifest."""
+    """One ``edited|added|deleted: path`` line per difference between folder and manifest, and a
+    hint when bytecode or caches are among the added files."""
     expected: dict[str, Any] = record["files"]
     present = _present(folder)
     lines = [
@@ -85,8 +90,11 @@ def check(folder: Path, record: dict[str, Any]) -> list[str]:
         for p in sorted(expected.keys() & present.keys())
         if _digest(present[p]) != expected[p]
     ]
-    lines += [f"added: {p}" for p in sorted(present.keys() - expected.keys())]
+    added = sorted(present.keys() - expected.keys())
+    lines += [f"added: {p}" for p in added]
     lines += [f"deleted: {p}" for p in sorted(expected.keys() - present.keys())]
+    if any(not CACHE_PARTS.isdisjoint(p.split("/")) for p in added):
+        lines.append(BYTECODE_HINT)
     return lines
 
 

@@ -37,7 +37,8 @@ def test_every_generated_file_carries_the_stamp(tmp_path: Path) -> None:
         first_line = data.split(b"\n", 1)[0].decode()
         if relpath.endswith(".json"):
             continue  # JSON has no comments; MANIFEST.json holds the same fields as data
-        assert "norce-codegen" in first_line and sha in first_line, relpath
+        assert "norce-codegen" in first_line and "Do not edit" in first_line, relpath
+        assert sha not in first_line, relpath  # the spec's sha256 lives in MANIFEST.json only
 
 
 def test_check_fails_after_a_one_byte_edit(tmp_path: Path) -> None:

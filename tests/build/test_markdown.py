@@ -160,9 +160,9 @@ def test_generated_markdown_has_no_markup_from_the_spec(tmp_path: Path) -> None:
 # through one of the Markdown filters of render.py.
 _DERIVED = {
     "api.client_class",
+    "api.import_path",
     "api.package",
     "api.sample_call",
-    "api.spec_sha256",
     "generator_version",
     "h.python_name",
     "op.doc_path",

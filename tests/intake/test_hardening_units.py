@@ -155,6 +155,7 @@ _SAFE_EXPRESSIONS = {
     "a.name",
     "api.client_class",
     "api.heading_doc",
+    "api.import_path",
     "api.package",
     "api.sample_call",
     'api.typing_imports | join(", ")',  # names from a fixed set ("Any", "Literal")

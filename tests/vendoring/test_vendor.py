@@ -20,7 +20,7 @@ from vendor_support import (
     snapshot,
 )
 
-from generator.build import write
+from generator.build import requirements, write
 from generator.build.manifest import MANIFEST
 from generator.build.write import read_tree
 
@@ -76,12 +76,72 @@ def test_rename_follows_the_package_setting(cli: Callable[..., Run], other_repo:
     assert cli("vendor", other_repo / "src" / "acme", "--package", "norce_order").code == 0
     folder = other_repo / "src" / "acme" / "norce_order"
     readme = (folder / "README.md").read_text()
-    assert "from norce_order import" in readme
+    # src/acme is a package (it has __init__.py), src is not: the copy is acme.norce_order.
+    for text in (readme, (folder / "docs" / "index.md").read_text()):
+        assert "from acme.norce_order import OrderClient" in text
+    assert "from acme.norce_order import OrderClient" in (folder / "__init__.py").read_text()
+    assert "python -B -m acme.norce_order._verify" in readme
     assert "vendor path/to/parent --package norce_order" in readme
     assert "norce-codegen 0.1.0" in readme and "Build 2026-01-12 08:21:29" in readme
     leftovers = [p for p, data in read_tree(folder).items() if b"norce_checkout_order" in data]
     assert leftovers == []
     assert json.loads((folder / MANIFEST).read_bytes())["package"] == "norce_order"
+
+
+def test_import_path_outside_a_package_is_the_bare_name(
+    cli: Callable[..., Run], other_repo: Path
+) -> None:
+    assert cli("vendor", other_repo / "src", "--package", "norce_order").code == 0
+    readme = (other_repo / "src" / "norce_order" / "README.md").read_text()
+    assert "from norce_order import OrderClient" in readme
+    assert "acme." not in readme
+
+
+def test_readme_states_the_tested_requirements(copy: Path) -> None:
+    readme = (copy / "README.md").read_text()
+    assert f"Python >= {requirements.PYTHON}" in readme
+    for name, version in requirements.MINIMUM_DEPENDENCIES.items():
+        assert f"`{name}>={version}`" in readme
+
+
+@pytest.mark.parametrize(
+    "name", ["logging", "json", "typing", "httpx", "pydantic", "pydantic_core", "anyio"]
+)
+def test_package_names_that_shadow_an_import_are_refused(
+    cli: Callable[..., Run], other_repo: Path, name: str
+) -> None:
+    before = snapshot(other_repo)
+    result = cli("vendor", other_repo / "src", "--package", name)
+    assert result.code == 2 and "would shadow it" in result.err, result.err
+    assert snapshot(other_repo) == before
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027], ids=["022", "027"])
+def test_vendored_copy_gets_the_umask_modes(
+    cli: Callable[..., Run], other_repo: Path, umask: int
+) -> None:
+    old = os.umask(umask)
+    try:
+        assert cli("vendor", other_repo / "src" / "acme").code == 0
+    finally:
+        os.umask(old)
+    folder = other_repo / "src" / "acme" / "norce_checkout_order"
+    dirs = {p.stat().st_mode & 0o777 for p in [folder, *folder.rglob("*")] if p.is_dir()}
+    files = {p.stat().st_mode & 0o777 for p in folder.rglob("*") if p.is_file()}
+    assert dirs == {0o777 & ~umask} and files == {0o666 & ~umask}
+
+
+def test_revendoring_discards_bytecode_but_not_other_additions(
+    cli: Callable[..., Run], copy: Path
+) -> None:
+    dest = copy.parent
+    (copy / "__pycache__").mkdir()
+    (copy / "__pycache__" / "errors.cpython-311.pyc").write_bytes(b"\0")
+    assert cli("vendor", dest, "--package", "norce_order").code == 0, "caches are derived data"
+    assert not (copy / "__pycache__").exists()
+    (copy / "extra.pyc").write_bytes(b"\0")  # sourceless bytecode is importable: not a cache
+    refused = cli("vendor", dest, "--package", "norce_order")
+    assert refused.code == 3 and "added: extra.pyc" in refused.err
 
 
 @pytest.mark.parametrize("name", ["../escape", "class", "norce-order", "1abc", "", "ñame"])

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
+import os
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from vendor_support import (
     SPEC,
     Run,
@@ -38,13 +41,60 @@ def _tamper(folder: Path) -> None:
 
 
 def test_fresh_copy_verifies(cli: Callable[..., Run], copy: Path) -> None:
-    (copy / "__pycache__").mkdir()
-    (copy / "__pycache__" / "x.cpython-311.pyc").write_bytes(b"\0")  # run-time caches are ignored
     result = cli("verify", copy)
     assert result.code == 0 and "matches its manifest" in result.out
     script = standalone(copy)
     assert script.returncode == 0, script.stdout + script.stderr
     assert "files match MANIFEST.json" in script.stdout
+
+
+def _crafted_bytecode(copy: Path) -> Path:
+    """A ``__pycache__`` entry for the untouched errors.py that Python loads instead of it: the
+    header carries errors.py's own mtime and size, the code adds ``PWNED``."""
+    source = copy / "errors.py"
+    code = compile(source.read_text() + "\nPWNED = True\n", str(source), "exec")
+    stat = source.stat()
+    pyc = Path(importlib.util.cache_from_source(str(source)))
+    pyc.parent.mkdir(exist_ok=True)
+    pyc.write_bytes(
+        importlib._bootstrap_external._code_to_timestamp_pyc(  # type: ignore[attr-defined]
+            code, int(stat.st_mtime), stat.st_size
+        )
+    )
+    return pyc
+
+
+def test_bytecode_the_manifest_does_not_list_is_flagged(
+    cli: Callable[..., Run], copy: Path
+) -> None:
+    pyc = _crafted_bytecode(copy)
+    probe = "import acme.norce_order.errors as e; print(getattr(e, 'PWNED', False))"
+    ran = subprocess.run(
+        [sys.executable, "-B", "-c", probe],
+        cwd=copy.parents[1],
+        env={**os.environ, "PYTHONPATH": str(copy.parents[1])},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert ran.stdout.strip() == "True", ran.stderr  # the attack is real: the .pyc ran
+    added = f"added: {pyc.relative_to(copy).as_posix()}"
+    for lines, code in (
+        (cli("verify", copy).err.splitlines(), cli("verify", copy).code),
+        (standalone(copy).stdout.splitlines(), standalone(copy).returncode),
+    ):
+        assert code == 1
+        assert added in [line.strip() for line in lines]
+        assert any("delete the __pycache__ folders" in line for line in lines)
+
+
+@pytest.mark.parametrize("name", ["sitecustomize.py", "evil.pth", "extra.pyc", ".mypy_cache/x"])
+def test_every_unlisted_file_is_flagged(cli: Callable[..., Run], copy: Path, name: str) -> None:
+    (copy / name).parent.mkdir(exist_ok=True)
+    (copy / name).write_text("import os\n")
+    assert f"added: {name}" in cli("verify", copy).err
+    script = standalone(copy)
+    assert script.returncode == 1 and f"added: {name}" in script.stdout
 
 
 def test_edited_added_and_deleted_files_are_named(cli: Callable[..., Run], copy: Path) -> None:
