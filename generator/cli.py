@@ -1,4 +1,5 @@
-"""Command line: ``python -m generator <command>``. Parses arguments, maps failures to exit codes."""
+"""Command line: ``norce-codegen <command>`` (the console script ``make install`` puts in ``.venv/bin``)
+or ``python -m generator <command>``. Parses arguments, maps failures to exit codes."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from .build.freshness import KEY_FILE, input_key, is_up_to_date, key_record
 from .build.manifest import ManifestError
-from .build.write import WriteError, read_tree, write_file, write_tree
+from .build.write import WriteError, check_replaceable, read_tree, write_file, write_tree
 from .diagnostics import SpecError
 from .diff.changes import BREAKING, POTENTIALLY_BREAKING
 from .intake.lock import verify as verify_lock
@@ -46,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     settings = load_settings()
     parser = argparse.ArgumentParser(
-        prog="python -m generator",
+        prog="norce-codegen",
         description="Generate the Norce Checkout Order client from an OpenAPI description.",
         epilog="exit codes: 0 ok, 1 generated/ is stale (check), 2 invalid spec, 3 cannot write, "
         "4 changes at or above --fail-on (diff), 5 cannot fetch (update-spec)",
@@ -120,6 +121,7 @@ def _generate(args: argparse.Namespace) -> int:
         print(f"{out} is up to date (same spec, generator, templates and settings); nothing to do")
         return EXIT_OK
     result = _expected_tree(args.spec, out, settings)
+    check_replaceable(out, result.files)
     write_tree(out, result.files)
     write_file(out / KEY_FILE, key_record(key, result.files))
     print(

@@ -1,4 +1,9 @@
-"""The only module that writes: a whole tree into place atomically, never outside its folder."""
+"""The only module that writes: a whole tree into place atomically, never outside its folder.
+
+Folders and files get the modes the umask gives (``tempfile`` would make them ``0700``/``0600``, and
+a service running as another user could not import the package). A folder is only replaced when
+everything in it is ours (``check_replaceable``).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,11 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
+from .manifest import CACHE_PARTS, MANIFEST, ManifestError, read_manifest
+
 # Files the generator keeps for itself in the output root (e.g. the no-op key); never "output".
 PRIVATE_PREFIX = ".norce-codegen"
+_FOREIGN_SHOWN = 5
 
 
 class WriteError(Exception):
@@ -30,6 +38,69 @@ def safe_relpath(relpath: str) -> PurePosixPath:
     return path
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def folder_mode() -> int:
+    """The mode ``mkdir`` gives a new folder under the current umask."""
+    return 0o777 & ~_umask()
+
+
+def file_mode() -> int:
+    """The mode ``open(..., "w")`` gives a new file under the current umask."""
+    return 0o666 & ~_umask()
+
+
+def check_replaceable(out: Path, files: Mapping[str, bytes]) -> None:
+    """Refuse to replace ``out`` when it holds anything norce-codegen did not write.
+
+    A missing or empty folder is fine. Otherwise it must carry a manifest of ours
+    (``MANIFEST.json`` in it or in a package folder inside it), and each file in it must be
+    listed there, be about to be written (``files``), be a private file of the generator or a
+    run-time cache. Edited files of ours are fine: regenerating restores them.
+    """
+    if not out.is_dir() or out.is_symlink():
+        return  # nothing to lose, or _swap refuses it
+    present = {
+        path.relative_to(out).as_posix()
+        for path in out.rglob("*")
+        if path.is_file() or path.is_symlink()
+    }
+    if not present:
+        return
+    ours = set(files)
+    manifests = 0
+    for folder in (out, *sorted(p.parent for p in out.glob(f"*/{MANIFEST}"))):
+        try:
+            record = read_manifest(folder)
+        except ManifestError:
+            continue
+        manifests += 1
+        prefix = "" if folder == out else folder.name + "/"
+        ours.update(prefix + relpath for relpath in record["files"])
+        ours.add(prefix + MANIFEST)
+    if not manifests:
+        raise WriteError(
+            f"refusing to replace {out}: it is not empty and carries no MANIFEST.json of "
+            "norce-codegen, so generate did not write it; choose a new or empty folder"
+        )
+    foreign = sorted(
+        relpath
+        for relpath in present - ours
+        if CACHE_PARTS.isdisjoint(relpath.split("/")) and not relpath.startswith(PRIVATE_PREFIX)
+    )
+    if foreign:
+        shown = ", ".join(foreign[:_FOREIGN_SHOWN])
+        more = f" and {len(foreign) - _FOREIGN_SHOWN} more" if len(foreign) > _FOREIGN_SHOWN else ""
+        raise WriteError(
+            f"refusing to replace {out}: it holds files norce-codegen did not write "
+            f"({shown}{more}); move them out of the folder first"
+        )
+
+
 def write_tree(out: Path, files: Mapping[str, bytes]) -> None:
     """Replace ``out`` with exactly ``files`` (relative POSIX paths -> bytes), all or nothing.
 
@@ -41,6 +112,7 @@ def write_tree(out: Path, files: Mapping[str, bytes]) -> None:
     try:
         parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=parent))
+        staging.chmod(folder_mode())
     except OSError as exc:
         raise WriteError(f"cannot write into {parent}: {exc.strerror}") from None
     try:
@@ -81,6 +153,7 @@ def write_file(path: Path, data: bytes) -> None:
     temp: str | None = None
     try:
         handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        os.fchmod(handle, file_mode())
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
         os.replace(temp, path)

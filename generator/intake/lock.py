@@ -9,6 +9,8 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from ..build.write import file_mode
+
 LOCK_NAME = "spec.lock"
 
 
@@ -67,6 +69,7 @@ def replace_file(path: Path, data: bytes) -> None:
     """Write ``data`` to a temp file beside ``path``, flush it to disk, then rename over ``path``."""
     handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        os.fchmod(handle, file_mode())  # mkstemp's 0600 would hide the spec from other users
         with os.fdopen(handle, "wb") as out:
             out.write(data)
             out.flush()

@@ -36,7 +36,9 @@ def test_second_generate_is_a_no_op_until_an_input_or_file_changes(tmp_path: Pat
 
     (out / "norce_checkout_order" / "stray.py").write_text("x = 1\n", "utf-8")
     assert not is_up_to_date(out, input_key(SPEC, load_settings()))
-    assert "generated" in run_generator("generate", "--force", "--out", str(out)).stdout
+    # A file generate did not write is never deleted: the rebuild is refused (tests/build/test_write.py).
+    assert run_generator("generate", "--force", "--out", str(out)).returncode == 3
+    assert (out / "norce_checkout_order" / "stray.py").is_file()
 
 
 def test_key_covers_spec_templates_and_settings(tmp_path: Path) -> None:

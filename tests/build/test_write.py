@@ -1,0 +1,72 @@
+"""``generate --out``: never deletes what it did not write; folders and files get the umask's modes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from support import GENERATED, run_generator
+
+from generator.build.write import read_tree, write_file
+
+PACKAGE = "norce_checkout_order"
+
+
+def _generated_copy(tmp_path: Path) -> Path:
+    """A folder `generate` wrote, without re-running it: the project's generated/ copied."""
+    out = tmp_path / "out"
+    for relpath, data in read_tree(GENERATED).items():
+        (out / relpath).parent.mkdir(parents=True, exist_ok=True)
+        (out / relpath).write_bytes(data)
+    return out
+
+
+def test_a_folder_that_is_not_ours_is_refused_and_kept(tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    out.mkdir()
+    (out / "notes.txt").write_text("my notes\n")
+    result = run_generator("generate", "--out", str(out))
+    assert result.returncode == 3, result.stderr
+    assert "carries no MANIFEST.json" in result.stderr and "Traceback" not in result.stderr
+    assert read_tree(out) == {"notes.txt": b"my notes\n"}
+
+
+def test_a_file_added_to_our_folder_is_refused_and_kept(tmp_path: Path) -> None:
+    out = _generated_copy(tmp_path)
+    (out / "notes.txt").write_text("my notes\n")
+    (out / PACKAGE / "local.py").write_text("X = 1\n")
+    before = read_tree(out)
+    result = run_generator("generate", "--out", str(out))
+    assert result.returncode == 3
+    assert "did not write (norce_checkout_order/local.py, notes.txt)" in result.stderr
+    assert read_tree(out) == before
+
+
+def test_our_folder_with_caches_and_edits_is_regenerated(tmp_path: Path) -> None:
+    out = _generated_copy(tmp_path)
+    (out / PACKAGE / "__pycache__").mkdir()
+    (out / PACKAGE / "__pycache__" / "errors.cpython-311.pyc").write_bytes(b"\0")
+    (out / ".mypy_cache").mkdir()
+    (out / ".mypy_cache" / "x.json").write_text("{}")
+    (out / PACKAGE / "errors.py").write_text("edited by hand\n")
+    result = run_generator("generate", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert read_tree(out / PACKAGE) == read_tree(GENERATED / PACKAGE)
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o027], ids=["022", "027"])
+def test_output_gets_the_umask_modes(tmp_path: Path, umask: int) -> None:
+    out = tmp_path / "out"
+    old = os.umask(umask)
+    try:
+        assert run_generator("generate", "--out", str(out)).returncode == 0
+        write_file(tmp_path / "one.txt", b"x")
+    finally:
+        os.umask(old)
+    dirs = {p.stat().st_mode & 0o777 for p in [out, *out.rglob("*")] if p.is_dir()}
+    files = {
+        p.stat().st_mode & 0o777 for p in [*out.rglob("*"), tmp_path / "one.txt"] if p.is_file()
+    }
+    assert dirs == {0o777 & ~umask}
+    assert files == {0o666 & ~umask}
