@@ -11,35 +11,58 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from vendor_support import (
     ROOT,
     cli_fixture,  # noqa: F401 - fixtures
     copy_fixture,  # noqa: F401
     fresh_python_fixture,  # noqa: F401
+    minimum_python_fixture,  # noqa: F401
     other_repo_fixture,  # noqa: F401
     reuse_builds_fixture,  # noqa: F401
     run_fresh,
 )
 
+from generator.build.requirements import MINIMUM_DEPENDENCIES
+
 SEED = ROOT / "tests" / "seeds" / "004_3d293539723864f2.txt"
+# An order as the server sends it: a nested model and a field the spec does not know yet.
+ORDER = {
+    "id": "o-1",
+    "merchant": "norce",
+    "channel": "1",
+    "state": {"status": "checkout"},
+    "someNewField": True,
+}
 
 CLIENT_SCRIPT = """
-import json, sys
-from acme.norce_order import NotFoundError, OrderClient, models
+import asyncio, json, sys
+from importlib.metadata import version
+from acme.norce_order import AsyncOrderClient, NotFoundError, OrderClient, models
 from acme.norce_order._logs import logger
 
 base_url, sample = sys.argv[1], json.loads(sys.argv[2])
-with OrderClient(api_key="k", merchant="norce", channel="1", base_url=base_url, max_retries=0) as client:
+settings = dict(api_key="k", merchant="norce", channel="1", base_url=base_url, max_retries=0)
+with OrderClient(**settings) as client:
     result = client.add_transaction_for_order_payment(
         "o-1", "p-1", body=models.PaymentTransactionRequest(event=models.PaymentEvent.open, amount=0.1))
+    order = client.get_checkout_order("o-1")
     try:
         client.get_checkout_order("o-404")
     except NotFoundError as error:
         code = error.code
+
+async def fetch():
+    async with AsyncOrderClient(**settings) as client:
+        return await client.get_transactions_for_order_payment("o-1", "p-1")
+
 print(json.dumps({
     "type": type(result).__module__ + "." + type(result).__name__,
     "dump": result.model_dump(mode="json", by_alias=True, exclude_unset=True),
     "code": code, "logger": logger.name,
+    "order": order.model_dump(mode="json", by_alias=True, exclude_unset=True),
+    "async": [t.model_dump(mode="json", by_alias=True, exclude_unset=True) for t in asyncio.run(fetch())],
+    "versions": {name: version(name) for name in ("httpx", "pydantic")},
 }))
 """
 
@@ -68,32 +91,44 @@ def test_fresh_venv_has_the_client_deps_but_not_the_generator(
     }
 
 
+@pytest.mark.parametrize("deps", ["pinned", "minimum"])
 def test_vendored_client_calls_a_loopback_server(
-    fresh_python: Path, copy: Path, httpserver: Any
+    deps: str, request: pytest.FixtureRequest, copy: Path, httpserver: Any
 ) -> None:
+    """With the lock's versions, and with the oldest ones the vendored README promises."""
+    python: Path = request.getfixturevalue("fresh_python" if deps == "pinned" else "minimum_python")
     sample = _sample()
     base = "/checkout/order/api/v0/checkout/orders"
     httpserver.expect_oneshot_request(
         f"{base}/o-1/payments/p-1/transactions", method="POST", headers={"x-merchant": "norce"}
     ).respond_with_json(sample)
+    httpserver.expect_oneshot_request(f"{base}/o-1", method="GET").respond_with_json(ORDER)
     httpserver.expect_oneshot_request(f"{base}/o-404").respond_with_json(
         {"code": "order-not-found", "message": "no such order"}, status=404
     )
+    httpserver.expect_oneshot_request(
+        f"{base}/o-1/payments/p-1/transactions", method="GET"
+    ).respond_with_json([sample])
     repo = copy.parents[2]
     result = run_fresh(
-        fresh_python,
+        python,
         ["-c", CLIENT_SCRIPT, httpserver.url_for("/checkout/order/"), json.dumps(sample)],
         cwd=repo,
         pythonpath=repo / "src",
     )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
+    versions = report.pop("versions")
     assert report == {
         "type": "acme.norce_order.models.PaymentTransactionResponse",
         "dump": sample,
         "code": "order-not-found",
         "logger": "acme.norce_order",
+        "order": ORDER,
+        "async": [sample],
     }
+    if deps == "minimum":
+        assert versions == MINIMUM_DEPENDENCIES
     httpserver.check_assertions()
 
 

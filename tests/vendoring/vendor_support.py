@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 
 from generator.build.pipeline import Result, build
+from generator.build.requirements import MINIMUM_DEPENDENCIES
 from generator.cli import main
 from generator.vendoring import vendor as vendor_module
 
@@ -148,11 +149,26 @@ def copy_fixture(cli: Callable[..., Run], other_repo: Path) -> Path:
 def fresh_python_fixture(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Path:
-    """A venv's python with only the client's pinned deps; cached in pytest's cache dir per pin set.
+    """A venv's python with only the client's deps, at the versions requirements.lock pins."""
+    return venv_python(client_pins(), request, tmp_path_factory)
+
+
+@pytest.fixture(name="minimum_python", scope="session")
+def minimum_python_fixture(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """A venv's python with the oldest httpx and pydantic the vendored README promises."""
+    pins = [f"{name}=={version}" for name, version in MINIMUM_DEPENDENCIES.items()]
+    return venv_python(pins, request, tmp_path_factory)
+
+
+def venv_python(
+    pins: list[str], request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """A venv with exactly ``pins`` installed (wheels only); cached in pytest's cache dir per pin set.
 
     Built in a temp sibling and renamed into place, so concurrent sessions never see a half venv.
     """
-    pins = client_pins()
     key = hashlib.sha256(("\n".join(pins) + sys.version).encode()).hexdigest()[:16]
     # pytest's cache dir survives between runs; without the cache plugin, build it per session.
     config_cache = getattr(request.config, "cache", None)
