@@ -200,7 +200,8 @@ def _add_update_spec_command(
         description="Fetch SOURCE (an https URL or a file), refuse it unless it parses, validates "
         "and generates in memory, then atomically replace the spec and write spec.lock beside it. "
         "On any failure the spec folder is left byte-identical.",
-        epilog="exit codes: 0 updated or unchanged, 2 the new spec is invalid, "
+        epilog="exit codes: 0 updated or unchanged, 2 the new spec is invalid, another API or "
+        "an older build (see --allow-other-api, --allow-older-build), "
         "3 cannot write, 5 cannot fetch (network, HTTP status, HTML, size, timeout)",
     )
     update.add_argument("source", metavar="URL|FILE", help="https URL or local YAML/JSON file")
@@ -216,16 +217,29 @@ def _add_update_spec_command(
     update.add_argument(
         "--allow-http", action="store_true", help="accept plain http (local test servers only)"
     )
+    update.add_argument(
+        "--allow-other-api",
+        action="store_true",
+        help="accept a spec whose info.title differs from the current spec's",
+    )
+    update.add_argument(
+        "--allow-older-build",
+        action="store_true",
+        help="accept a spec whose 'Build ...' line is older than the current spec's",
+    )
     update.set_defaults(handler=_update_spec)
 
 
 def _update_spec(args: argparse.Namespace) -> int:
-    from .intake.fetch import DEFAULT_TIMEOUT, FetchError, FetchOptions, update_spec
+    from .intake.fetch import DEFAULT_TIMEOUT, FetchError, FetchOptions, Successor, update_spec
 
     timeout = DEFAULT_TIMEOUT if args.timeout is None else args.timeout
     options = FetchOptions(allow_http=args.allow_http, timeout=timeout)
+    successor = Successor(args.allow_other_api, args.allow_older_build)
     try:
-        summary = update_spec(args.source, args.spec, load_settings(), options, PROJECT_ROOT)
+        summary = update_spec(
+            args.source, args.spec, load_settings(), options, PROJECT_ROOT, successor
+        )
     except FetchError as exc:
         print(f"error: {exc} ({args.spec} unchanged)", file=sys.stderr)
         return EXIT_FETCH

@@ -42,7 +42,7 @@ def build_api(
     operations.sort(key=lambda op: (op.path, HTTP_METHODS.index(op.method.lower())))
     info = data.get("info") or {}
     description = clean_text(info.get("description"))
-    build = next((line for line in description.split("\n") if line.startswith("Build ")), "")
+    build = build_line(description)
     title, version = one_line(info.get("title")), one_line(info.get("version"))
     sample = next(
         (op for op in operations if op.method == "GET" and op.path.count("{") == 1), operations[0]
@@ -103,6 +103,11 @@ def _operation_names(doc: SpecDocument, raw_ops: list[RawOperation]) -> list[str
                 )
             )
     return names
+
+
+def build_line(description: str) -> str:
+    """The "Build YYYY-MM-DD hh:mm:ss" line Norce puts in ``info.description``; "" if absent."""
+    return next((line for line in description.split("\n") if line.startswith("Build ")), "")
 
 
 def _client_headers(

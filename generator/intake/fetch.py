@@ -1,13 +1,16 @@
 """update-spec: fetch a new API description, prove we can generate from it, then swap it in.
 
 The download is untrusted input. Nothing in spec/ changes unless every step passes: transport
-limits (https, timeout, size cap while streaming, few redirects), a parse with the bounded loader, and
-a full in-memory build (validation, models, templates, AST check). Then spec and lock are replaced.
+limits (https, timeout, size cap while streaming, few redirects), a parse with the bounded loader, the
+successor check (same ``info.title``, no older "Build" line than the spec it replaces, unless the
+``Successor`` policy allows it), and a full in-memory build (validation, models, templates, AST
+check). Then spec and lock are replaced.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import tempfile
 import time
 from collections.abc import Mapping
@@ -19,7 +22,9 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from ..build.interpret import build_line
 from ..build.load import MAX_SPEC_BYTES, parse_spec_bytes
+from ..build.naming import clean_text, one_line
 from ..build.pipeline import Result, build
 from ..diagnostics import Diagnostic, SpecError
 from .lock import SpecLock, lock_path, lock_text, read_lock, replace_file
@@ -27,6 +32,7 @@ from .lock import SpecLock, lock_path, lock_text, read_lock, replace_file
 DEFAULT_TIMEOUT = 30.0  # seconds, for the whole download, not per read
 MAX_REDIRECTS = 5
 _HTML_STARTS = (b"<!doctype", b"<html", b"<head", b"<body", b"<?xml")
+_BUILD_DATE = re.compile(r"Build (\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d)")
 
 
 class FetchError(Exception):
@@ -43,12 +49,22 @@ class FetchOptions:
     max_redirects: int = MAX_REDIRECTS
 
 
+@dataclass(frozen=True, slots=True)
+class Successor:
+    """What may replace the current spec: by default the same API (``info.title``) at the same or
+    a later build. Each flag lifts one check (``--allow-other-api``, ``--allow-older-build``)."""
+
+    allow_other_api: bool = False
+    allow_older_build: bool = False
+
+
 def update_spec(
     source: str,
     spec_path: Path,
     settings: Mapping[str, Any],
     options: FetchOptions = FetchOptions(),
     project_root: Path | None = None,
+    successor: Successor = Successor(),
 ) -> str:
     """Replace ``spec_path`` (and its lock) with the description at ``source``; return a summary.
 
@@ -56,11 +72,12 @@ def update_spec(
     """
     raw, label = _read_source(source, options, project_root)
     _reject_html(raw, label)
-    parse_spec_bytes(raw, label)  # cheap first: YAML/JSON, size, "is it OpenAPI at all"
+    data = parse_spec_bytes(raw, label)  # cheap first: YAML/JSON, size, "is it OpenAPI at all"
     digest = hashlib.sha256(raw).hexdigest()
     existing = read_lock(spec_path) if spec_path.is_file() else None
     if existing is not None and existing.sha256 == digest and spec_path.read_bytes() == raw:
         return f"unchanged: {spec_path} already has sha256 {digest[:12]} ({label})"
+    _check_successor(data, label, spec_path, successor)
     result = _build_in_memory(raw, label, settings)
     lock = SpecLock(
         source=label,
@@ -82,6 +99,46 @@ def update_spec(
         f"{lock.info_version!r} {lock.build!r} ({len(result.api.operations)} operations); "
         "now run `make generate` and review the diff"
     )
+
+
+def _check_successor(
+    new: Mapping[str, Any], label: str, spec_path: Path, successor: Successor
+) -> None:
+    """Refuse another API, or an older build, than the spec in ``spec_path`` (if it is readable)."""
+    try:
+        current = parse_spec_bytes(spec_path.read_bytes(), str(spec_path))
+    except (OSError, SpecError):
+        return  # a first download, or a broken spec being repaired: nothing to compare with
+    (old_title, old_build), (new_title, new_build) = _identity(current), _identity(new)
+    problems = []
+    if not successor.allow_other_api and new_title.casefold() != old_title.casefold():
+        problems.append(
+            Diagnostic(
+                label,
+                "#/info/title",
+                f"{new_title!r} is not the API in {spec_path} ({old_title!r}); "
+                "pass --allow-other-api to replace it anyway",
+            )
+        )
+    old_date, new_date = _BUILD_DATE.search(old_build), _BUILD_DATE.search(new_build)
+    if not successor.allow_older_build and old_date and new_date and new_date[1] < old_date[1]:
+        problems.append(
+            Diagnostic(
+                label,
+                "#/info/description",
+                f"{new_build!r} is older than {spec_path} ({old_build!r}); "
+                "pass --allow-older-build to go back to it",
+            )
+        )
+    if problems:
+        raise SpecError(problems)
+
+
+def _identity(data: Mapping[str, Any]) -> tuple[str, str]:
+    """``info.title`` and the "Build ..." line, as the generator reads them."""
+    info = data.get("info")
+    info = info if isinstance(info, Mapping) else {}
+    return one_line(info.get("title")), build_line(clean_text(info.get("description")))
 
 
 def _now() -> str:
