@@ -1,17 +1,25 @@
-# Every target sets itself up: a fresh clone needs only python3 (>= 3.11) and make.
+# Every target sets itself up: a fresh clone needs Python >= 3.11, make and registry access (PyPI;
+# npm for the contract tests). See "Requirements" in README.md.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+CLI := $(VENV)/bin/norce-codegen
 STAMP := $(VENV)/.installed
 
 .PHONY: install generate update-spec check diff test lint clean prism contract bench vendor verify
 
 install: $(STAMP)
 
-# Reinstall when the pinned lock changes; the stamp makes repeated runs free.
-$(STAMP): requirements.lock
+# Reinstall when the pinned lock or the project's metadata changes; the stamp makes repeated runs
+# free. The project itself is installed editable (no build isolation: setuptools comes from the
+# lock), which puts the `norce-codegen` console script into .venv/bin.
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
+		echo "norce-codegen needs Python >= 3.11; $(PYTHON) is $$($(PYTHON) -V 2>&1)." \
+		"Run e.g. make PYTHON=python3.11 $(MAKECMDGOALS)"; exit 2; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation --editable .
 	touch $(STAMP)
 
 # Prism (tests/contract), pinned in tools/prism/package-lock.json; scripts off (no telemetry, no
@@ -26,15 +34,15 @@ $(PRISM_STAMP): tools/prism/package-lock.json
 	else echo "npm not found: the Prism contract tests will be skipped"; fi
 
 generate: $(STAMP)
-	$(PY) -m generator generate
+	$(CLI) generate
 
 # URL=https://... (or a file): download, validate, generate in memory, then replace spec/ + spec.lock.
 update-spec: $(STAMP)
 	@test -n "$(URL)" || { echo "usage: make update-spec URL=https://docs.norce.io/api-reference/nco/openapi/order"; exit 2; }
-	$(PY) -m generator update-spec "$(URL)"
+	$(CLI) update-spec "$(URL)"
 
 check: $(STAMP)
-	$(PY) -m generator check
+	$(CLI) check
 
 # Spec diff for review: `make diff` = spec at git HEAD vs the working copy;
 # `make diff BASE=<rev|file>`, `make diff DIFF_ARGS="--format json --fail-on breaking"`.
@@ -47,11 +55,11 @@ diff: $(STAMP)
 # `make verify COPY=../acme/src/acme/norce_order` checks a copy against its MANIFEST.json and the spec.
 vendor: $(STAMP)
 	@test -n "$(DEST)" || { echo "usage: make vendor DEST=path/to/parent [PACKAGE=name] [VENDOR_ARGS=--force]"; exit 2; }
-	$(PY) -m generator vendor "$(DEST)" $(if $(PACKAGE),--package "$(PACKAGE)") $(VENDOR_ARGS)
+	$(CLI) vendor "$(DEST)" $(if $(PACKAGE),--package "$(PACKAGE)") $(VENDOR_ARGS)
 
 verify: $(STAMP)
 	@test -n "$(COPY)" || { echo "usage: make verify COPY=path/to/parent/package"; exit 2; }
-	$(PY) -m generator verify "$(COPY)" --spec $(SPEC)
+	$(CLI) verify "$(COPY)" --spec $(SPEC)
 
 lint: $(STAMP)
 	$(PY) -m ruff check generator tests bench
