@@ -62,8 +62,10 @@ def check_replaceable(out: Path, files: Mapping[str, bytes]) -> None:
     listed there, be about to be written (``files``), be a private file of the generator or a
     run-time cache. Edited files of ours are fine: regenerating restores them.
     """
-    if not out.is_dir() or out.is_symlink():
+    if out.is_symlink() or not out.exists():
         return  # nothing to lose, or _swap refuses it
+    if not out.is_dir():
+        raise WriteError(f"refusing to replace {out}: it is not a folder")
     present = {
         path.relative_to(out).as_posix()
         for path in out.rglob("*")

@@ -32,6 +32,15 @@ def test_a_folder_that_is_not_ours_is_refused_and_kept(tmp_path: Path) -> None:
     assert read_tree(out) == {"notes.txt": b"my notes\n"}
 
 
+def test_a_file_in_place_of_the_folder_is_refused_and_kept(tmp_path: Path) -> None:
+    out = tmp_path / "generated"
+    out.write_text("not a folder\n")
+    result = run_generator("generate", "--out", str(out))
+    assert result.returncode == 3 and "it is not a folder" in result.stderr
+    assert out.read_text() == "not a folder\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["generated"]
+
+
 def test_a_file_added_to_our_folder_is_refused_and_kept(tmp_path: Path) -> None:
     out = _generated_copy(tmp_path)
     (out / "notes.txt").write_text("my notes\n")
