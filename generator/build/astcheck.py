@@ -2,20 +2,22 @@
 
 Escaping happens earlier (naming.py, DCG's own repr); this module does not trust that it worked. It
 reads the code we are about to write and refuses anything a spec could have smuggled in: an import we
-do not use, a call that would run at import time, or a dangerous name anywhere. A violation becomes a
-SpecError naming the generated file and, where a spec string can be found in the offending code, the
-place in the spec it came from.
+do not use, a call that would run at import time, or a dangerous name anywhere. The models module,
+written by DCG from spec schemas, is held to an allow-list of imported *names*: an allowed module
+still offers dangerous ones (``pydantic.ImportString`` imports whatever a response names). A
+violation becomes a SpecError naming the generated file and, where a spec string can be found in the
+offending code, the place in the spec it came from.
 """
 
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from ..diagnostics import Diagnostic, SpecError
-from .validate import find_pointer
+
+Locate = Callable[[str], str]  # offending code -> JSON pointer of the spec text it came from
 
 # Absolute imports a spec-derived module may make; everything else is relative (our own package).
 ALLOWED_IMPORTS = frozenset(
@@ -37,6 +39,66 @@ ALLOWED_IMPORTS = frozenset(
         "pydantic",
     }
 )
+# What the models module may import, by name. Types DCG maps schema formats to, and typing/pydantic
+# building blocks; nothing that imports, evaluates or reaches outside the process.
+MODEL_NAMES: Mapping[str, frozenset[str]] = {
+    "__future__": frozenset({"annotations"}),
+    "typing": frozenset(
+        {"Annotated", "Any", "ClassVar", "Literal", "Optional", "TypeAlias", "Union", "cast"}
+    ),
+    "typing_extensions": frozenset({"Annotated", "Literal"}),
+    "pydantic": frozenset(
+        {
+            "AnyUrl",
+            "AnyHttpUrl",
+            "AwareDatetime",
+            "Base64Bytes",
+            "Base64Str",
+            "BaseModel",
+            "ConfigDict",
+            "EmailStr",
+            "Field",
+            "HttpUrl",
+            "IPvAnyAddress",
+            "IPvAnyInterface",
+            "IPvAnyNetwork",
+            "NaiveDatetime",
+            "NameEmail",
+            "RootModel",
+            "SecretStr",
+            "StrictBool",
+            "StrictBytes",
+            "StrictFloat",
+            "StrictInt",
+            "StrictStr",
+            "StringConstraints",
+            "UUID1",
+            "UUID3",
+            "UUID4",
+            "UUID5",
+            "conbytes",
+            "condecimal",
+            "confloat",
+            "conint",
+            "conlist",
+            "constr",
+        }
+    ),
+    "datetime": frozenset({"date", "datetime", "time", "timedelta"}),
+    "decimal": frozenset({"Decimal"}),
+    "enum": frozenset({"Enum", "IntEnum", "StrEnum"}),
+    "ipaddress": frozenset(
+        {
+            "IPv4Address",
+            "IPv6Address",
+            "IPv4Interface",
+            "IPv6Interface",
+            "IPv4Network",
+            "IPv6Network",
+        }
+    ),
+    "uuid": frozenset({"UUID"}),
+}
 # Calls that may run when a spec-derived module or class body is executed (import time).
 ALLOWED_IMPORT_TIME_CALLS = frozenset(
     {
@@ -47,6 +109,7 @@ ALLOWED_IMPORT_TIME_CALLS = frozenset(
         "Request",
         "StringConstraints",
         "AnyUrl",
+        "cast",  # typing.cast: returns its argument (fieldtypes.py types object defaults with it)
     }
 )
 # Names and attributes that have no business in generated code, at any depth (runtime files too).
@@ -110,23 +173,53 @@ class Violation:
 
 
 def check_files(
-    python: Mapping[str, str], spec_derived: set[str], spec_file: str, spec_data: Any
+    python: Mapping[str, str], spec_derived: set[str], spec_file: str, locate: Locate
 ) -> None:
     """Check every file; raise one SpecError listing all violations, each traced to the spec."""
     problems: list[Diagnostic] = []
     for relpath, source in sorted(python.items()):
         for violation in check_source(source, strict=relpath in spec_derived):
-            pointer = find_pointer(spec_data, violation.code)
-            problems.append(
-                Diagnostic(
-                    spec_file,
-                    pointer,
-                    f"generated {relpath}:{violation.line}: {violation.message} (generation refused; "
-                    "the spec text at this pointer would have become code)",
-                )
-            )
+            problems.append(_traced(violation, relpath, spec_file, locate))
     if problems:
         raise SpecError(problems)
+
+
+def check_models(source: str, spec_file: str, locate: Locate) -> None:
+    """The spec-derived checks plus the name allow-list, for the module DCG wrote."""
+    violations = check_source(source, strict=True)
+    if not violations:
+        violations = _model_imports(ast.parse(source))
+    if violations:
+        raise SpecError([_traced(v, "models.py", spec_file, locate) for v in violations])
+
+
+def _traced(violation: Violation, relpath: str, spec_file: str, locate: Locate) -> Diagnostic:
+    return Diagnostic(
+        spec_file,
+        locate(violation.code),
+        f"generated {relpath}:{violation.line}: {violation.message} (generation refused; "
+        "the spec text at this pointer would have become code)",
+    )
+
+
+def _model_imports(tree: ast.Module) -> list[Violation]:
+    """Absolute imports must name allowed names; ``import module`` would open every attribute."""
+    found: list[Violation] = []
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Import):
+            text = ast.unparse(stmt)
+            found.append(Violation(stmt.lineno, f"models may not import whole modules: {text}", text))
+        elif isinstance(stmt, ast.ImportFrom) and stmt.level == 0:
+            allowed = MODEL_NAMES.get(stmt.module or "", frozenset())
+            for alias in stmt.names:
+                if alias.name not in allowed or alias.asname not in (None, alias.name):
+                    text = f"from {stmt.module} import {alias.name}"
+                    found.append(
+                        Violation(
+                            stmt.lineno, f"models may not import {stmt.module}.{alias.name}", text
+                        )
+                    )
+    return found
 
 
 def check_source(source: str, *, strict: bool) -> list[Violation]:

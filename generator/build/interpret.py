@@ -6,9 +6,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..diagnostics import Diagnostic, fail, json_pointer, warn
+from .admit import Admitted
 from .ir import Api, ClientHeader, Operation, Server, Tag
-from .load import SpecDocument
 from .modelfields import model_field_names
+from .models import Models
 from .naming import clean_text, doc_text, one_line, py_literal, snake_case, unique
 from .operations import (
     RawOperation,
@@ -24,15 +25,13 @@ from .validate import HTTP_METHODS
 _SETTINGS = "pyproject.toml"  # where a settings problem points; settings come from its table
 
 
-def build_api(
-    doc: SpecDocument, model_classes: set[str], settings: Mapping[str, Any], *, models_source: str
-) -> Api:
-    """Interpret the spec against the models DCG made (``models_source``, ``model_classes``)."""
-    ctx = TypeContext(doc, model_classes)
+def build_api(doc: Admitted, models: Models, settings: Mapping[str, Any]) -> Api:
+    """Interpret the admitted spec against the models DCG made from it."""
+    ctx = TypeContext(doc, models)
     data = doc.data
     raw_ops = list(iter_operations(ctx))
     client_headers = _client_headers(ctx, raw_ops, settings)
-    fields = model_field_names(models_source)
+    fields = model_field_names(models.source)
     operations = [
         build_operation(
             ctx, raw, python_name=name, client_headers=client_headers, model_fields=fields
@@ -73,7 +72,7 @@ def build_api(
     )
 
 
-def _operation_names(doc: SpecDocument, raw_ops: list[RawOperation]) -> list[str]:
+def _operation_names(doc: Admitted, raw_ops: list[RawOperation]) -> list[str]:
     """Unique method names, independent of the order of paths in the spec.
 
     Names from an operationId are settled first (in operationId order), then names made from

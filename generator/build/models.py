@@ -1,4 +1,10 @@
-"""Pydantic v2 models from the spec's schemas with datamodel-code-generator, then open enums."""
+"""Pydantic v2 models from the admitted spec with datamodel-code-generator, then open enums.
+
+DCG also reports which class it made from which schema (``emit_model_metadata``); that mapping is
+the ``Models`` product the IR reads, so an operation always names the class DCG really made for its
+schema, including DCG's suffixes when two schema names meet after PascalCase (``Foo-Bar``/``FooBar``
+become ``FooBar``/``FooBar1``) and the ``Request``/``Response`` halves of a readOnly split.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +12,12 @@ import ast
 import io
 import json
 import re
+import tempfile
 import tokenize
 from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from datamodel_code_generator import generate
@@ -19,11 +29,10 @@ from datamodel_code_generator.enums import (
 )
 from datamodel_code_generator.format import PythonVersion
 
-from ..diagnostics import Diagnostic, SpecError, fail, json_pointer
-from .astcheck import check_files
-from .load import SpecDocument
-from .naming import clean_text, pascal_case, snake_case
-from .validate import find_pointer, walk
+from ..diagnostics import Diagnostic, SpecError, fail
+from .admit import SCHEMA_PREFIX, Admitted
+from .astcheck import check_models
+from .fieldtypes import typed_fields
 
 # One place for every DCG option we rely on; DCG has ~200 and their defaults drift between releases.
 DCG_OPTIONS: dict[str, Any] = {
@@ -45,35 +54,111 @@ DCG_OPTIONS: dict[str, Any] = {
     "keep_model_order": True,
     "use_exact_imports": True,
     "read_only_write_only_model_type": ReadOnlyWriteOnlyModelType.RequestResponse,
+    "set_default_enum_member": True,  # `Kind.a`, not "a", so a default has its field's type
     "formatters": [],  # black runs once over the whole tree, pinned by us
-    # DCG's default (None) fetches http(s) $refs with a warning; validate.py already refuses them,
+    # DCG's default (None) fetches http(s) $refs with a warning; admission already refuses them,
     # this makes sure DCG could not fetch one even if that check were bypassed.
     "allow_remote_refs": False,
 }
-# Field names pydantic reserves for its own methods; a field starting so only warns, then misbehaves.
-_PROTECTED_PREFIXES = ("model_dump", "model_validate", "model_config", "model_fields")
-_PROSE_KEYS = frozenset({"description", "title", "summary"})
 _ENUM_BASE = re.compile(r"^class (\w+)\(StrEnum\):$", re.MULTILINE)
-SCHEMA_PREFIX = "#/components/schemas/"
 
 
-def build_models(doc: SpecDocument) -> tuple[str, set[str]]:
-    """Return the models module source and the names of its classes."""
-    # DCG gets the already-parsed document (bounded loader, no aliases left) with prose cleaned of
-    # invisible characters, so its docstrings carry no bidi overrides or NULs.
-    text = json.dumps(_clean_prose(doc.data), default=str)
-    try:
-        source = generate(text, **DCG_OPTIONS, aliases=_protected_aliases(doc.data))
-    except Exception as exc:  # DCG raises many unrelated types; the message is what the user needs
-        raise fail(doc.path, ["components", "schemas"], f"model generation failed: {exc}") from None
+@dataclass(frozen=True, slots=True)
+class ModelClass:
+    """One class DCG made from a schema."""
+
+    name: str
+    fields: Mapping[str, str]  # wire name -> Python field name
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaModels:
+    """The classes of one component schema: the same class both ways unless readOnly/writeOnly
+    split it into ``XRequest``/``XResponse``."""
+
+    request: ModelClass
+    response: ModelClass
+
+    @property
+    def split(self) -> bool:
+        return self.request is not self.response
+
+
+@dataclass(frozen=True, slots=True)
+class Models:
+    """The models module and what DCG made from which schema."""
+
+    source: str
+    classes: frozenset[str]
+    schemas: Mapping[str, SchemaModels]  # component schema name -> its classes
+
+
+def build_models(doc: Admitted) -> Models:
+    """Run DCG on the admitted spec; return the checked models module and its schema mapping."""
+    with tempfile.TemporaryDirectory(prefix="norce-models-") as tmp:
+        metadata_path = Path(tmp) / "models.json"
+        try:
+            source = generate(
+                doc.json_text,
+                **DCG_OPTIONS,
+                aliases=dict(doc.aliases),
+                emit_model_metadata=metadata_path,
+            )
+            metadata = json.loads(metadata_path.read_text("utf-8"))
+        except Exception as exc:  # DCG raises many unrelated types; the message is what the user needs
+            raise fail(
+                doc.path, ["components", "schemas"], f"model generation failed: {exc}"
+            ) from None
     if not isinstance(source, str):
         raise fail(doc.path, ["components", "schemas"], "model generation produced several modules")
-    source = _escape_invisible(_strict_requests(_open_enums(source), split_schemas(doc.data)))
-    check_files({"models.py": source}, {"models.py"}, doc.path, doc.data)
+    schemas = _schema_models(metadata, doc)
+    source = _open_enums(source)
+    source = _strict_requests(source, schemas)
+    source = typed_fields(_escape_invisible(source))
+    if "python-re" in source:  # admission drops the patterns that need it; make sure
+        raise fail(
+            doc.path,
+            ["components", "schemas"],
+            "model generation chose Python's backtracking regex engine for a model",
+        )
+    check_models(source, doc.path, doc.pointers.find)
     tree = ast.parse(source)
     _check_identifiers(tree, doc)
-    classes = {node.name for node in tree.body if isinstance(node, ast.ClassDef)}
-    return source, classes
+    classes = frozenset(node.name for node in tree.body if isinstance(node, ast.ClassDef))
+    return Models(source, classes, schemas)
+
+
+def _schema_models(metadata: Any, doc: Admitted) -> dict[str, SchemaModels]:
+    """Component schema name -> the class(es) DCG reports it made from that schema."""
+    made: dict[str, list[ModelClass]] = {}
+    for model in metadata.get("models", []):
+        ref = str(model.get("source_ref", ""))
+        name = ref[len(SCHEMA_PREFIX) :]
+        if not ref.startswith(SCHEMA_PREFIX) or "/" in name:
+            continue  # a class for an inline schema: no operation names it by $ref
+        fields = {
+            str(f["original_name"]): str(f["name"])
+            for f in model.get("fields", [])
+            if f.get("original_name") is not None
+        }
+        made.setdefault(name, []).append(ModelClass(str(model["class_name"]), fields))
+    result: dict[str, SchemaModels] = {}
+    for name, classes in made.items():
+        if len(classes) == 1:
+            result[name] = SchemaModels(classes[0], classes[0])
+            continue
+        # A readOnly/writeOnly split: DCG names the halves <base>Request[N] / <base>Response[N].
+        request = [c for c in classes if re.search(r"Request\d*$", c.name)]
+        response = [c for c in classes if re.search(r"Response\d*$", c.name)]
+        if len(classes) != 2 or len(request) != 1 or len(response) != 1:
+            names = ", ".join(c.name for c in classes)
+            raise fail(
+                doc.path,
+                ["components", "schemas", name],
+                f"model generation made {names} from one schema; cannot tell request from response",
+            )
+        result[name] = SchemaModels(request[0], response[0])
+    return result
 
 
 def _escape_invisible(source: str) -> str:
@@ -97,30 +182,7 @@ def _escape_invisible(source: str) -> str:
     return source
 
 
-def _clean_prose(node: Any, key: object = None) -> Any:
-    """A copy of the document with description/title/summary text passed through clean_text."""
-    if isinstance(node, dict):
-        return {str(k): _clean_prose(v, k) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_clean_prose(v) for v in node]
-    if isinstance(node, str) and key in _PROSE_KEYS:
-        return clean_text(node)
-    return node
-
-
-def _protected_aliases(data: Any) -> dict[str, str]:
-    """Property names that DCG would turn into a pydantic-reserved field name -> a safe field name."""
-    schemas = (data.get("components") or {}).get("schemas") or {}
-    aliases: dict[str, str] = {}
-    for _, node in walk(schemas):
-        properties = node.get("properties") if isinstance(node, dict) else None
-        for name in properties if isinstance(properties, dict) else ():
-            if isinstance(name, str) and snake_case(name).startswith(_PROTECTED_PREFIXES):
-                aliases[name] = "field_" + snake_case(name).rstrip("_")
-    return aliases
-
-
-def _check_identifiers(tree: ast.Module, doc: SpecDocument) -> None:
+def _check_identifiers(tree: ast.Module, doc: Admitted) -> None:
     """Names DCG made must stay distinct after NFKC (Python folds ``ﬁ`` into ``fi`` when parsing),
     and classes must not shadow what the module imports."""
     imported = {
@@ -165,16 +227,9 @@ def _targets(stmt: ast.stmt) -> list[ast.Name]:
     return []
 
 
-def _diagnostic(doc: SpecDocument, name: str, message: str) -> Diagnostic:
+def _diagnostic(doc: Admitted, name: str, message: str) -> Diagnostic:
     """Point at the schema DCG named the class after, else at a spec string that looks like it."""
-    schemas = (doc.data.get("components") or {}).get("schemas") or {}
-    if name in schemas:
-        return Diagnostic(doc.path, json_pointer(("components", "schemas", name)), message)
-    lowered = name.lower()
-    for path, _ in walk(doc.data):  # inline enums are named after their property: kind -> Kind
-        if path and str(path[-1]).lower() == lowered and "properties" in path:
-            return Diagnostic(doc.path, json_pointer(path), message)
-    return Diagnostic(doc.path, find_pointer(doc.data, name), message)
+    return Diagnostic(doc.path, doc.pointers.of_name(name), message)
 
 
 def _open_enums(source: str) -> str:
@@ -193,33 +248,7 @@ def _open_enums(source: str) -> str:
     return body + "\n"
 
 
-def split_schemas(data: dict[str, Any]) -> set[str]:
-    """Schemas DCG splits into XRequest/XResponse: readOnly/writeOnly inside, directly or via $ref."""
-    schemas = (data.get("components") or {}).get("schemas") or {}
-    direct: dict[str, bool] = {}
-    refs: dict[str, set[str]] = {}
-    for name, schema in schemas.items():
-        direct[name] = False
-        refs[name] = set()
-        for _, node in walk(schema):
-            if isinstance(node, dict):
-                if node.get("readOnly") is True or node.get("writeOnly") is True:
-                    direct[name] = True
-                ref = node.get("$ref")
-                if isinstance(ref, str) and ref.startswith(SCHEMA_PREFIX):
-                    refs[name].add(ref[len(SCHEMA_PREFIX) :])
-    split = {name for name, flag in direct.items() if flag}
-    changed = True
-    while changed:  # transitive closure; bounded by the number of schemas
-        changed = False
-        for name, targets in refs.items():
-            if name not in split and targets & split:
-                split.add(name)
-                changed = True
-    return split
-
-
-def _strict_requests(source: str, split: set[str]) -> str:
+def _strict_requests(source: str, schemas: Mapping[str, SchemaModels]) -> str:
     """``XRequest`` models refuse unknown fields.
 
     Every model keeps unknown fields (``extra="allow"``) so responses from a newer build parse. For
@@ -227,18 +256,17 @@ def _strict_requests(source: str, split: set[str]) -> str:
     (``HookRequest.model_validate(hook_response_json)`` keeping ``id``) and be sent back, so those
     classes forbid extras: the mistake fails when the model is built, before any network call.
     """
-    classes = set(re.findall(r"^class (\w+)\(", source, re.MULTILINE))
-    for schema in sorted(split):
-        name = schema if f"{schema}Request" in classes else pascal_case(schema)
-        if f"{name}Request" not in classes:
-            continue  # never used as a body; build_ir refuses a body whose model is missing
+    for schema in sorted(schemas):
+        if not schemas[schema].split:
+            continue
+        name = schemas[schema].request.name
         config = re.compile(
-            rf"(class {re.escape(name)}Request\(BaseModel\):\n    model_config = ConfigDict\(\s*extra=)"
+            rf"(class {re.escape(name)}\(BaseModel\):\n    model_config = ConfigDict\(\s*extra=)"
             r"(['\"])allow\2"
         )
         source, count = config.subn(r"\1\2forbid\2", source)
         if (
             count != 1
         ):  # DCG changed its output shape: fail loudly rather than send read-only fields
-            raise RuntimeError(f"model {name}Request: extra='allow' config not found")
+            raise RuntimeError(f"model {name}: extra='allow' config not found")
     return source

@@ -1,4 +1,9 @@
-"""spec file -> {relative path: bytes} of the generated tree. Pure: nothing here writes."""
+"""spec file -> {relative path: bytes} of the generated tree. Pure: nothing here writes.
+
+Each stage takes the previous stage's product and nothing else: load (bytes -> dict) -> admit (the
+one pass: policy, JSON copy, pointer index) -> validate -> models (DCG, class mapping) -> IR ->
+render -> AST check -> format.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..diagnostics import Diagnostic
 from ..settings import TEMPLATES
 from . import requirements
+from .admit import Admitted, admit
 from .astcheck import check_files
 from .format import format_python
 from .interpret import build_api
 from .ir import Api
-from .load import SpecDocument, load_spec
+from .load import load_spec
 from .manifest import with_manifest
 from .models import build_models
 from .render import environment, render
@@ -26,9 +33,14 @@ from .validate import validate
 class Result:
     """What one generation produced."""
 
-    doc: SpecDocument
+    doc: Admitted
     api: Api
     files: dict[str, bytes]
+
+    @property
+    def notes(self) -> tuple[Diagnostic, ...]:
+        """Warnings about the spec (what admission dropped); the build went ahead."""
+        return self.doc.notes
 
 
 def build(
@@ -43,15 +55,15 @@ def build(
     ``formatted=False`` skips black on the Python files: the code and its API are the same, only the
     layout differs, which is all a comparison of signatures (diff, stability tests) needs.
     """
-    doc = load_spec(spec_path)
+    doc = admit(load_spec(spec_path))
     validate(doc)
-    models_source, model_classes = build_models(doc)
-    api = build_api(doc, model_classes, settings, models_source=models_source)
+    models = build_models(doc)
+    api = build_api(doc, models, settings)
     env = environment(templates)
     pkg = api.package
     context = {"api": api}
     python: dict[str, str] = {
-        f"{pkg}/models.py": models_source,
+        f"{pkg}/models.py": models.source,
         f"{pkg}/__init__.py": render(env, "package/__init__.py.j2", **context),
         f"{pkg}/_client.py": render(env, "package/_client.py.j2", **context),
         f"{pkg}/operations.py": render(env, "package/operations.py.j2", **context),
@@ -78,7 +90,7 @@ def build(
     spec_derived = {
         path for path in python if not (templates / "runtime" / Path(path).name).is_file()
     }
-    check_files(python, spec_derived, doc.path, doc.data)
+    check_files(python, spec_derived, doc.path, doc.pointers.find)
     files: dict[str, bytes] = {}
     for relpath, source in python.items():
         text = format_python(source, relpath) if formatted else source

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..diagnostics import fail
-from .load import SpecDocument
-from .models import SCHEMA_PREFIX, split_schemas
-from .naming import pascal_case, py_literal
-from .validate import resolve_pointer
+from .admit import SCHEMA_PREFIX, Admitted, resolve_pointer
+from .models import Models
+from .naming import py_literal
 
 _PRIMITIVES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
 # Query values of these formats also accept the Python type; the runtime sends ``isoformat()``.
@@ -19,12 +18,11 @@ LITERAL_LIMIT = 64
 
 
 class TypeContext:
-    """What type mapping needs: the document, the model classes DCG made, and which were split."""
+    """What type mapping needs: the admitted document and the classes DCG made from its schemas."""
 
-    def __init__(self, doc: SpecDocument, model_classes: set[str]) -> None:
+    def __init__(self, doc: Admitted, models: Models) -> None:
         self.doc = doc
-        self.model_classes = model_classes
-        self.split = split_schemas(doc.data)
+        self.models = models
         self.uses_any = False
         self.uses_literal = False
         self.uses_datetime = False
@@ -37,14 +35,12 @@ class TypeContext:
         return node
 
     def model(self, ref: str, mode: str, where: tuple[object, ...]) -> str:
+        """The class DCG made from a component schema (its request or response half)."""
         name = ref[len(SCHEMA_PREFIX) :]
-        base = pascal_case(name) if name not in self.model_classes else name
-        candidate = base + mode.capitalize() if name in self.split else base
-        if candidate not in self.model_classes:
-            raise fail(
-                self.doc.path, where, f"schema {name!r} produced no model class {candidate!r}"
-            )
-        return "models." + candidate
+        made = self.models.schemas.get(name)
+        if made is None:
+            raise fail(self.doc.path, where, f"schema {name!r} produced no model class")
+        return "models." + (made.request if mode == "request" else made.response).name
 
     def annotation(self, schema: Any, mode: str, where: tuple[object, ...]) -> str:
         """Python type of a schema; ``mode`` is "request" or "response" (readOnly split)."""

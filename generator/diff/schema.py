@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..build.validate import resolve_pointer
+from ..build.admit import resolve_pointer
 from .changes import BREAKING, NON_BREAKING, POTENTIALLY_BREAKING, Change
 
 MAX_DEPTH = 12  # schemas nest ~6 deep here; the bound stops runaway recursion on odd specs

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from seed_support import SEED_REQUESTS, SPEC_DATA
 from support import SEEDS
-
-from generator.build.validate import walk
 
 PAGES = "\n".join(p.read_text("utf-8") for p in sorted(SEEDS.glob("*.txt")))
 OPERATIONS = [
@@ -19,8 +18,15 @@ OPERATIONS = [
 ]
 
 
+def _nodes(node: Any) -> Iterator[Any]:
+    yield node
+    children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+    for child in children:
+        yield from _nodes(child)
+
+
 def _spec_values(key: str) -> list[Any]:
-    return [node[key] for _, node in walk(SPEC_DATA) if isinstance(node, dict) and key in node]
+    return [node[key] for node in _nodes(SPEC_DATA) if isinstance(node, dict) and key in node]
 
 
 def test_build_title_and_servers_match_the_pages() -> None:
