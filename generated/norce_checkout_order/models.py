@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ._types import OpenStrEnum
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, TypeAlias
 
 
 class Addon(BaseModel):
@@ -26,7 +26,10 @@ class Address(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    type: Annotated[CustomerType | None, Field(examples=["Person"])] = None
+    type: Annotated[
+        CustomerType | CustomerTypeLiteral | None,
+        Field(examples=["Person"], union_mode="left_to_right"),
+    ] = None
     """
     The type of customer
     """
@@ -240,7 +243,9 @@ class Customer(BaseModel):
     """
     Shipping address to the customer
     """
-    type: Annotated[CustomerType, Field(examples=["Person"])]
+    type: Annotated[
+        CustomerType | CustomerTypeLiteral, Field(examples=["Person"], union_mode="left_to_right")
+    ]
     """
     The type of customer
     """
@@ -253,6 +258,10 @@ class Customer(BaseModel):
 class CustomerType(OpenStrEnum):
     person = "person"
     organization = "organization"
+
+
+CustomerTypeLiteral: TypeAlias = Literal["person", "organization"]
+"""The values of `CustomerType` as plain strings; fields typed `CustomerType` take them too."""
 
 
 class DeliveryDetails(BaseModel):
@@ -284,7 +293,9 @@ class Discount(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    type: DiscountType | None = None
+    type: Annotated[
+        DiscountType | DiscountTypeLiteral | None, Field(union_mode="left_to_right")
+    ] = None
     """
     Indicates if the discount applies to items or shipping.
     """
@@ -319,6 +330,10 @@ class DiscountType(OpenStrEnum):
     shipping = "shipping"
 
 
+DiscountTypeLiteral: TypeAlias = Literal["item", "shipping"]
+"""The values of `DiscountType` as plain strings; fields typed `DiscountType` take them too."""
+
+
 class HookRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -338,7 +353,9 @@ class HookRequest(BaseModel):
     """
     Full valid url to be called by POST. If the url contains the substring '{order_id}' it will be replaced with the orders id before call is performed.
     """
-    version: OrderVersion | None = None
+    version: Annotated[
+        OrderVersion | OrderVersionLiteral | None, Field(union_mode="left_to_right")
+    ] = None
     """
     The version of the order body you expect to receive in the callback.
     """
@@ -367,7 +384,9 @@ class HookResponse(BaseModel):
     """
     Full valid url to be called by POST. If the url contains the substring '{order_id}' it will be replaced with the orders id before call is performed.
     """
-    version: OrderVersion | None = None
+    version: Annotated[
+        OrderVersion | OrderVersionLiteral | None, Field(union_mode="left_to_right")
+    ] = None
     """
     The version of the order body you expect to receive in the callback.
     """
@@ -394,7 +413,10 @@ class Item(BaseModel):
     """
     SKU or article number.
     """
-    product_type: Annotated[ProductType | None, Field(alias="productType")] = None
+    product_type: Annotated[
+        ProductType | ProductTypeLiteral | None,
+        Field(alias="productType", union_mode="left_to_right"),
+    ] = None
     """
     Product type, physical is the default. Other options include Digital, GiftCard and Bundle.
     """
@@ -537,9 +559,17 @@ class OrderListOrderBy(OpenStrEnum):
     cart_total = "cartTotal"
 
 
+OrderListOrderByLiteral: TypeAlias = Literal["created", "billingEmail", "billingName", "cartTotal"]
+"""The values of `OrderListOrderBy` as plain strings; fields typed `OrderListOrderBy` take them too."""
+
+
 class OrderListOrderByDirection(OpenStrEnum):
     asc = "asc"
     desc = "desc"
+
+
+OrderListOrderByDirectionLiteral: TypeAlias = Literal["asc", "desc"]
+"""The values of `OrderListOrderByDirection` as plain strings; fields typed `OrderListOrderByDirection` take them too."""
 
 
 class OrderPaginationSetRequest(BaseModel):
@@ -719,9 +749,19 @@ class OrderStatus(OpenStrEnum):
     removed = "removed"
 
 
+OrderStatusLiteral: TypeAlias = Literal[
+    "checkout", "processing", "accepted", "completed", "declined", "removed"
+]
+"""The values of `OrderStatus` as plain strings; fields typed `OrderStatus` take them too."""
+
+
 class OrderVersion(OpenStrEnum):
     v0 = "v0"
     v1 = "v1"
+
+
+OrderVersionLiteral: TypeAlias = Literal["v0", "v1"]
+"""The values of `OrderVersion` as plain strings; fields typed `OrderVersion` take them too."""
 
 
 class PaginationRequest(BaseModel):
@@ -790,6 +830,12 @@ class PaymentEvent(OpenStrEnum):
     refund = "refund"
 
 
+PaymentEventLiteral: TypeAlias = Literal[
+    "open", "process", "confirm", "reopen", "cancel", "paymentAction", "capture", "refund"
+]
+"""The values of `PaymentEvent` as plain strings; fields typed `PaymentEvent` take them too."""
+
+
 class PaymentRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
@@ -815,7 +861,10 @@ class PaymentRequest(BaseModel):
     """
     Currency of the purchase. ISO 4217 alpha-3.
     """
-    type: Annotated[PaymentType | None, Field(examples=["default"])] = None
+    type: Annotated[
+        PaymentType | PaymentTypeLiteral | None,
+        Field(examples=["default"], union_mode="left_to_right"),
+    ] = None
     """
     Type of payment.
     """
@@ -835,7 +884,10 @@ class PaymentRequest(BaseModel):
     """
     The upper limit to be used by this payment. For example the amount available on a voucher. Amount in major unit currency.
     """
-    state: Annotated[PaymentState | None, Field(examples=["Intent"])] = None
+    state: Annotated[
+        PaymentState | PaymentStateLiteral | None,
+        Field(examples=["Intent"], union_mode="left_to_right"),
+    ] = None
     """
     The state of the payment.
     """
@@ -892,7 +944,10 @@ class PaymentResponse(BaseModel):
     """
     Currency of the purchase. ISO 4217 alpha-3.
     """
-    type: Annotated[PaymentType | None, Field(examples=["default"])] = None
+    type: Annotated[
+        PaymentType | PaymentTypeLiteral | None,
+        Field(examples=["default"], union_mode="left_to_right"),
+    ] = None
     """
     Type of payment.
     """
@@ -912,7 +967,10 @@ class PaymentResponse(BaseModel):
     """
     The upper limit to be used by this payment. For example the amount available on a voucher. Amount in major unit currency.
     """
-    state: Annotated[PaymentState | None, Field(examples=["Intent"])] = None
+    state: Annotated[
+        PaymentState | PaymentStateLiteral | None,
+        Field(examples=["Intent"], union_mode="left_to_right"),
+    ] = None
     """
     The state of the payment.
     """
@@ -953,12 +1011,29 @@ class PaymentState(OpenStrEnum):
     captured = "captured"
 
 
+PaymentStateLiteral: TypeAlias = Literal[
+    "intent",
+    "removed",
+    "processing",
+    "failed",
+    "confirmed",
+    "pending",
+    "declined",
+    "reserved",
+    "credited",
+    "captured",
+]
+"""The values of `PaymentState` as plain strings; fields typed `PaymentState` take them too."""
+
+
 class PaymentTransactionRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         populate_by_name=True,
     )
-    event: PaymentEvent | None = None
+    event: Annotated[
+        PaymentEvent | PaymentEventLiteral | None, Field(union_mode="left_to_right")
+    ] = None
     """
     Event that triggered the transaction.
     """
@@ -1001,7 +1076,9 @@ class PaymentTransactionResponse(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    event: PaymentEvent | None = None
+    event: Annotated[
+        PaymentEvent | PaymentEventLiteral | None, Field(union_mode="left_to_right")
+    ] = None
     """
     Event that triggered the transaction.
     """
@@ -1047,6 +1124,10 @@ class PaymentType(OpenStrEnum):
     default = "default"
     prepaid = "prepaid"
     voucher = "voucher"
+
+
+PaymentTypeLiteral: TypeAlias = Literal["default", "prepaid", "voucher"]
+"""The values of `PaymentType` as plain strings; fields typed `PaymentType` take them too."""
 
 
 class PickupLocation(BaseModel):
@@ -1130,6 +1211,10 @@ class ProductType(OpenStrEnum):
     bundle = "bundle"
 
 
+ProductTypeLiteral: TypeAlias = Literal["physical", "digital", "giftCard", "bundle"]
+"""The values of `ProductType` as plain strings; fields typed `ProductType` take them too."""
+
+
 class Recurring(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -1153,7 +1238,9 @@ class ShippingRequest(BaseModel):
     """
     Channel identifier
     """
-    state: ShippingState | None = None
+    state: Annotated[
+        ShippingState | ShippingStateLiteral | None, Field(union_mode="left_to_right")
+    ] = None
     """
     Current state of the shipping.
     """
@@ -1224,7 +1311,9 @@ class ShippingResponse(BaseModel):
     """
     Channel identifier
     """
-    state: ShippingState | None = None
+    state: Annotated[
+        ShippingState | ShippingStateLiteral | None, Field(union_mode="left_to_right")
+    ] = None
     """
     Current state of the shipping.
     """
@@ -1286,12 +1375,19 @@ class ShippingState(OpenStrEnum):
     confirmed = "confirmed"
 
 
+ShippingStateLiteral: TypeAlias = Literal["intent", "removed", "processing", "failed", "confirmed"]
+"""The values of `ShippingState` as plain strings; fields typed `ShippingState` take them too."""
+
+
 class StateRequest(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
         populate_by_name=True,
     )
-    current_status: Annotated[OrderStatus | None, Field(alias="currentStatus")] = None
+    current_status: Annotated[
+        OrderStatus | OrderStatusLiteral | None,
+        Field(alias="currentStatus", union_mode="left_to_right"),
+    ] = None
     """
     State of the order.
     """
@@ -1302,7 +1398,10 @@ class StateResponse(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    current_status: Annotated[OrderStatus | None, Field(alias="currentStatus")] = None
+    current_status: Annotated[
+        OrderStatus | OrderStatusLiteral | None,
+        Field(alias="currentStatus", union_mode="left_to_right"),
+    ] = None
     """
     State of the order.
     """
@@ -1324,7 +1423,9 @@ class TransitionResponse(BaseModel):
         extra="allow",
         populate_by_name=True,
     )
-    status: OrderStatus | None = None
+    status: Annotated[
+        OrderStatus | OrderStatusLiteral | None, Field(union_mode="left_to_right")
+    ] = None
     """
     State of the order.
     """
@@ -1355,6 +1456,10 @@ class UpsellState(OpenStrEnum):
     failed = "failed"
 
 
+UpsellStateLiteral: TypeAlias = Literal["created", "actionRequired", "completed", "failed"]
+"""The values of `UpsellState` as plain strings; fields typed `UpsellState` take them too."""
+
+
 class UpsellTransaction(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -1364,7 +1469,9 @@ class UpsellTransaction(BaseModel):
     """
     Provider-specific id for referencing the upsell transaction (e.g. Qliro upsellId, Walley checkout reference)
     """
-    state: UpsellState | None = None
+    state: Annotated[UpsellState | UpsellStateLiteral | None, Field(union_mode="left_to_right")] = (
+        None
+    )
     """
     State derived from provider status mapping
     """
