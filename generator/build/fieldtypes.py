@@ -83,7 +83,12 @@ def _field_edits(
         assert isinstance(annotation, ast.Subscript) and isinstance(annotation.slice, ast.Tuple)
         core = annotation.slice.elts[0]
         field_call = next(
-            (m for m in annotation.slice.elts[1:] if _is_call_to(m, "Field")), None
+            (
+                m
+                for m in annotation.slice.elts[1:]
+                if isinstance(m, ast.Call) and isinstance(m.func, ast.Name) and m.func.id == "Field"
+            ),
+            None,
         )
     top = [
         m for m in _union_members(core) if isinstance(m, ast.Name) and m.id in aliases
@@ -173,10 +178,6 @@ def _is_annotated(node: ast.expr) -> bool:
         and node.value.id == "Annotated"
         and isinstance(node.slice, ast.Tuple)
     )
-
-
-def _is_call_to(node: ast.expr, name: str) -> bool:
-    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name
 
 
 def _span(lines: list[str], node: ast.expr) -> tuple[int, int]:
