@@ -27,7 +27,7 @@ from ..build.load import MAX_SPEC_BYTES, parse_spec_bytes
 from ..build.naming import clean_text, one_line
 from ..build.pipeline import Result, build
 from ..diagnostics import Diagnostic, SpecError
-from .lock import SpecLock, lock_path, lock_text, read_lock, replace_file
+from .lock import LockError, SpecLock, lock_path, lock_text, read_lock, replace_file
 
 DEFAULT_TIMEOUT = 30.0  # seconds, for the whole download, not per read
 MAX_REDIRECTS = 5
@@ -74,7 +74,10 @@ def update_spec(
     _reject_html(raw, label)
     data = parse_spec_bytes(raw, label)  # cheap first: YAML/JSON, size, "is it OpenAPI at all"
     digest = hashlib.sha256(raw).hexdigest()
-    existing = read_lock(spec_path) if spec_path.is_file() else None
+    try:
+        existing = read_lock(spec_path) if spec_path.is_file() else None
+    except LockError:
+        existing = None  # unreadable: rewritten below with the spec
     if existing is not None and existing.sha256 == digest and spec_path.read_bytes() == raw:
         return f"unchanged: {spec_path} already has sha256 {digest[:12]} ({label})"
     _check_successor(data, label, spec_path, successor)

@@ -6,12 +6,18 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+from typing import Any
 
 from ..build.write import file_mode
 
 LOCK_NAME = "spec.lock"
+MAX_LOCK_BYTES = 64 * 1024  # a lock is ~300 bytes
+
+
+class LockError(ValueError):
+    """spec.lock exists but cannot be read as a lock (truncated, edited, not JSON)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,12 +38,32 @@ def lock_path(spec_path: Path) -> Path:
 
 
 def read_lock(spec_path: Path) -> SpecLock | None:
-    """The lock for ``spec_path``, or None when there is none (a project may not use one)."""
+    """The lock for ``spec_path``, or None when there is none (a project may not use one).
+
+    Raises LockError when the file is there but is not a lock we wrote, OSError when it cannot
+    be read at all.
+    """
     path = lock_path(spec_path)
     if not path.is_file():
         return None
-    data = json.loads(path.read_text("utf-8"))
-    return SpecLock(**{key: data[key] for key in SpecLock.__dataclass_fields__})
+    with path.open("rb") as handle:
+        raw = handle.read(MAX_LOCK_BYTES + 1)
+    if len(raw) > MAX_LOCK_BYTES:
+        raise LockError(f"{path} is over {MAX_LOCK_BYTES} bytes; a lock is a few hundred")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise LockError(f"{path} is not JSON ({type(exc).__name__})") from None
+    if not isinstance(data, dict):
+        raise LockError(f"{path} holds a JSON {type(data).__name__}, not an object")
+    values: dict[str, Any] = {}
+    for spec in fields(SpecLock):
+        value = data.get(spec.name)
+        expected = int if spec.name == "bytes" else str
+        if type(value) is not expected:
+            raise LockError(f"{path}: {spec.name!r} is missing or not a {expected.__name__}")
+        values[spec.name] = value
+    return SpecLock(**values)
 
 
 def lock_text(lock: SpecLock) -> str:
@@ -48,8 +74,10 @@ def verify(spec_path: Path) -> str | None:
     """A message if the spec file no longer matches its lock; None if it does or there is no lock."""
     try:
         lock = read_lock(spec_path)
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        return f"{lock_path(spec_path)} is unreadable ({exc}); run `make update-spec` to rewrite it"
+    except LockError as exc:
+        return f"{exc}; run `make update-spec` to rewrite it"
+    except OSError as exc:
+        return f"cannot read {lock_path(spec_path)}: {exc.strerror}"
     if lock is None:
         return None
     try:
