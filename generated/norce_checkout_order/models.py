@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal, TypeAlias
 
 
 class Addon(BaseModel):
+    """The `Addon` object."""
+
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -22,6 +24,8 @@ class Addon(BaseModel):
 
 
 class Address(BaseModel):
+    """The `Address` object."""
+
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -110,6 +114,8 @@ class Address(BaseModel):
 
 
 class BaseError(BaseModel):
+    """The `BaseError` object."""
+
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -125,6 +131,8 @@ class BaseError(BaseModel):
 
 
 class CallbackRequest(BaseModel):
+    """`Callback` as sent in a request: without its read-only fields."""
+
     model_config = ConfigDict(
         extra="forbid",
         populate_by_name=True,
@@ -147,6 +155,8 @@ class CallbackRequest(BaseModel):
 
 
 class CallbackResponse(BaseModel):
+    """`Callback` as the API returns it: without its write-only fields."""
+
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -173,6 +183,8 @@ class CallbackResponse(BaseModel):
 
 
 class Cart(BaseModel):
+    """The `Cart` object."""
+
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -200,6 +212,8 @@ class Cart(BaseModel):
 
 
 class Consent(BaseModel):
+    """The `Consent` object."""
+
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -223,6 +237,8 @@ class Consent(BaseModel):
 
 
 class CreateResponse(BaseModel):
+    """The `CreateResponse` object."""
+
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -231,6 +247,8 @@ class CreateResponse(BaseModel):
 
 
 class Customer(BaseModel):
+    """The `Customer` object."""
+
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -256,6 +274,8 @@ class Customer(BaseModel):
 
 
 class CustomerType(OpenStrEnum):
+    """The values of `CustomerType`."""
+
     person = "person"
     organization = "organization"
 
@@ -265,6 +285,8 @@ CustomerTypeLiteral: TypeAlias = Literal["person", "organization"]
 
 
 class DeliveryDetails(BaseModel):
+    """The `DeliveryDetails` object."""
+
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -289,6 +311,8 @@ class DeliveryDetails(BaseModel):
 
 
 class Discount(BaseModel):
+    """The `Discount` object."""
+
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -326,6 +350,8 @@ class Discount(BaseModel):
 
 
 class DiscountType(OpenStrEnum):
+    """The values of `DiscountType`."""
+
     item = "item"
     shipping = "shipping"
 
@@ -335,6 +361,8 @@ DiscountTypeLiteral: TypeAlias = Literal["item", "shipping"]
 
 
 class HookRequest(BaseModel):
+    """`Hook` as sent in a request: without its read-only fields."""
+
     model_config = ConfigDict(
         extra="forbid",
         populate_by_name=True,
@@ -362,6 +390,8 @@ class HookRequest(BaseModel):
 
 
 class HookResponse(BaseModel):
+    """`Hook` as the API returns it: without its write-only fields."""
+
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -393,6 +423,8 @@ class HookResponse(BaseModel):
 
 
 class Item(BaseModel):
+    """The `Item` object."""
+
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -478,6 +510,8 @@ class Item(BaseModel):
 
 
 class Logistics(BaseModel):
+    """The `Logistics` object."""
+
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -506,6 +540,8 @@ class Logistics(BaseModel):
 
 
 class Notification(BaseModel):
+    """The `Notification` object."""
+
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -553,6 +589,8 @@ class Notification(BaseModel):
 
 
 class OrderListOrderBy(OpenStrEnum):
+    """The values of `OrderListOrderBy`."""
+
     created = "created"
     billing_email = "billingEmail"
     billing_name = "billingName"
@@ -564,6 +602,8 @@ OrderListOrderByLiteral: TypeAlias = Literal["created", "billingEmail", "billing
 
 
 class OrderListOrderByDirection(OpenStrEnum):
+    """The values of `OrderListOrderByDirection`."""
+
     asc = "asc"
     desc = "desc"
 
@@ -573,6 +613,8 @@ OrderListOrderByDirectionLiteral: TypeAlias = Literal["asc", "desc"]
 
 
 class OrderPaginationSetRequest(BaseModel):
+    """`OrderPaginationSet` as sent in a request: without its read-only fields."""
+
     model_config = ConfigDict(
         extra="forbid",
         populate_by_name=True,
@@ -580,6 +622,8 @@ class OrderPaginationSetRequest(BaseModel):
 
 
 class OrderPaginationSetResponse(BaseModel):
+    """`OrderPaginationSet` as the API returns it: without its write-only fields."""
+
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -595,6 +639,8 @@ class OrderPaginationSetResponse(BaseModel):
 
 
 class OrderRequest(BaseModel):
+    """`Order` as sent in a request: without its read-only fields."""
+
     model_config = ConfigDict(
         extra="forbid",
         populate_by_name=True,
@@ -654,6 +700,8 @@ class OrderRequest(BaseModel):
 
 
 class OrderResponse(BaseModel):
+    """`Order` as the API returns it: without its write-only fields."""
+
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -741,6 +789,8 @@ class OrderResponse(BaseModel):
 
 
 class OrderStatus(OpenStrEnum):
+    """The values of `OrderStatus`."""
+
     checkout = "checkout"
     processing = "processing"
     accepted = "accepted"
@@ -756,6 +806,8 @@ OrderStatusLiteral: TypeAlias = Literal[
 
 
 class OrderVersion(OpenStrEnum):
+    """The values of `OrderVersion`."""
+
     v0 = "v0"
     v1 = "v1"
 
@@ -765,6 +817,8 @@ OrderVersionLiteral: TypeAlias = Literal["v0", "v1"]
 
 
 class PaginationRequest(BaseModel):
+    """`Pagination` as sent in a request: without its read-only fields."""
+
     model_config = ConfigDict(
         extra="forbid",
         populate_by_name=True,
@@ -772,6 +826,8 @@ class PaginationRequest(BaseModel):
 
 
 class PaginationResponse(BaseModel):
+    """`Pagination` as the API returns it: without its write-only fields."""
+
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -799,6 +855,8 @@ class PaginationResponse(BaseModel):
 
 
 class PaymentActionRequest(BaseModel):
+    """`PaymentAction` as sent in a request: without its read-only fields."""
+
     model_config = ConfigDict(
         extra="forbid",
         populate_by_name=True,
@@ -809,6 +867,8 @@ class PaymentActionRequest(BaseModel):
 
 
 class PaymentActionResponse(BaseModel):
+    """`PaymentAction` as the API returns it: without its write-only fields."""
+
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -820,6 +880,8 @@ class PaymentActionResponse(BaseModel):
 
 
 class PaymentEvent(OpenStrEnum):
+    """The values of `PaymentEvent`."""
+
     open = "open"
     process = "process"
     confirm = "confirm"
@@ -837,6 +899,8 @@ PaymentEventLiteral: TypeAlias = Literal[
 
 
 class PaymentRequest(BaseModel):
+    """`Payment` as sent in a request: without its read-only fields."""
+
     model_config = ConfigDict(
         extra="forbid",
         populate_by_name=True,
@@ -916,6 +980,8 @@ class PaymentRequest(BaseModel):
 
 
 class PaymentResponse(BaseModel):
+    """`Payment` as the API returns it: without its write-only fields."""
+
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -999,6 +1065,8 @@ class PaymentResponse(BaseModel):
 
 
 class PaymentState(OpenStrEnum):
+    """The values of `PaymentState`."""
+
     intent = "intent"
     removed = "removed"
     processing = "processing"
@@ -1027,6 +1095,8 @@ PaymentStateLiteral: TypeAlias = Literal[
 
 
 class PaymentTransactionRequest(BaseModel):
+    """`PaymentTransaction` as sent in a request: without its read-only fields."""
+
     model_config = ConfigDict(
         extra="forbid",
         populate_by_name=True,
@@ -1072,6 +1142,8 @@ class PaymentTransactionRequest(BaseModel):
 
 
 class PaymentTransactionResponse(BaseModel):
+    """`PaymentTransaction` as the API returns it: without its write-only fields."""
+
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -1121,6 +1193,8 @@ class PaymentTransactionResponse(BaseModel):
 
 
 class PaymentType(OpenStrEnum):
+    """The values of `PaymentType`."""
+
     default = "default"
     prepaid = "prepaid"
     voucher = "voucher"
@@ -1131,6 +1205,8 @@ PaymentTypeLiteral: TypeAlias = Literal["default", "prepaid", "voucher"]
 
 
 class PickupLocation(BaseModel):
+    """The `PickupLocation` object."""
+
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -1150,6 +1226,8 @@ class PickupLocation(BaseModel):
 
 
 class PickupLocationAddress(BaseModel):
+    """The `PickupLocationAddress` object."""
+
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -1175,6 +1253,8 @@ class PickupLocationAddress(BaseModel):
 
 
 class Price(BaseModel):
+    """The `Price` object."""
+
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -1190,6 +1270,8 @@ class Price(BaseModel):
 
 
 class Product(BaseModel):
+    """The `Product` object."""
+
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -1205,6 +1287,8 @@ class Product(BaseModel):
 
 
 class ProductType(OpenStrEnum):
+    """The values of `ProductType`."""
+
     physical = "physical"
     digital = "digital"
     gift_card = "giftCard"
@@ -1216,6 +1300,8 @@ ProductTypeLiteral: TypeAlias = Literal["physical", "digital", "giftCard", "bund
 
 
 class Recurring(BaseModel):
+    """The `Recurring` object."""
+
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -1226,6 +1312,8 @@ class Recurring(BaseModel):
 
 
 class ShippingRequest(BaseModel):
+    """`Shipping` as sent in a request: without its read-only fields."""
+
     model_config = ConfigDict(
         extra="forbid",
         populate_by_name=True,
@@ -1295,6 +1383,8 @@ class ShippingRequest(BaseModel):
 
 
 class ShippingResponse(BaseModel):
+    """`Shipping` as the API returns it: without its write-only fields."""
+
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -1368,6 +1458,8 @@ class ShippingResponse(BaseModel):
 
 
 class ShippingState(OpenStrEnum):
+    """The values of `ShippingState`."""
+
     intent = "intent"
     removed = "removed"
     processing = "processing"
@@ -1380,6 +1472,8 @@ ShippingStateLiteral: TypeAlias = Literal["intent", "removed", "processing", "fa
 
 
 class StateRequest(BaseModel):
+    """`State` as sent in a request: without its read-only fields."""
+
     model_config = ConfigDict(
         extra="forbid",
         populate_by_name=True,
@@ -1394,6 +1488,8 @@ class StateRequest(BaseModel):
 
 
 class StateResponse(BaseModel):
+    """`State` as the API returns it: without its write-only fields."""
+
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -1412,6 +1508,8 @@ class StateResponse(BaseModel):
 
 
 class TransitionRequest(BaseModel):
+    """`Transition` as sent in a request: without its read-only fields."""
+
     model_config = ConfigDict(
         extra="forbid",
         populate_by_name=True,
@@ -1419,6 +1517,8 @@ class TransitionRequest(BaseModel):
 
 
 class TransitionResponse(BaseModel):
+    """`Transition` as the API returns it: without its write-only fields."""
+
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -1436,6 +1536,8 @@ class TransitionResponse(BaseModel):
 
 
 class Upsell(BaseModel):
+    """The `Upsell` object."""
+
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -1450,6 +1552,8 @@ class Upsell(BaseModel):
 
 
 class UpsellState(OpenStrEnum):
+    """The values of `UpsellState`."""
+
     created = "created"
     action_required = "actionRequired"
     completed = "completed"
@@ -1461,6 +1565,8 @@ UpsellStateLiteral: TypeAlias = Literal["created", "actionRequired", "completed"
 
 
 class UpsellTransaction(BaseModel):
+    """The `UpsellTransaction` object."""
+
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,
@@ -1482,6 +1588,8 @@ class UpsellTransaction(BaseModel):
 
 
 class ValidationError(BaseModel):
+    """The `ValidationError` object."""
+
     model_config = ConfigDict(
         extra="allow",
         populate_by_name=True,

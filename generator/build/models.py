@@ -33,6 +33,7 @@ from ..diagnostics import Diagnostic, SpecError, fail
 from .admit import SCHEMA_PREFIX, Admitted
 from .astcheck import check_models
 from .fieldtypes import typed_fields
+from .naming import doc_text
 
 # One place for every DCG option we rely on; DCG has ~200 and their defaults drift between releases.
 DCG_OPTIONS: dict[str, Any] = {
@@ -112,8 +113,8 @@ def build_models(doc: Admitted) -> Models:
     if not isinstance(source, str):
         raise fail(doc.path, ["components", "schemas"], "model generation produced several modules")
     schemas = _schema_models(metadata, doc)
-    source = _open_enums(source)
-    source = _strict_requests(source, schemas)
+    source = _strict_requests(_open_enums(source), schemas)
+    source = _class_docstrings(source, metadata, schemas)
     source = typed_fields(_escape_invisible(source))
     if "python-re" in source:  # admission drops the patterns that need it; make sure
         raise fail(
@@ -126,6 +127,33 @@ def build_models(doc: Admitted) -> Models:
     _check_identifiers(tree, doc)
     classes = frozenset(node.name for node in tree.body if isinstance(node, ast.ClassDef))
     return Models(source, classes, schemas)
+
+
+def _class_docstrings(source: str, metadata: Any, schemas: Mapping[str, SchemaModels]) -> str:
+    """A docstring for each class DCG left without one (its schema has no description), naming
+    where it came from: ``help(models.X)`` would otherwise show pydantic's BaseModel docstring."""
+    origins = {str(m["class_name"]): str(m.get("source_ref", "")) for m in metadata["models"]}
+    halves = {made.request.name: "request" for made in schemas.values() if made.split}
+    halves |= {made.response.name: "response" for made in schemas.values() if made.split}
+    lines = source.split("\n")
+    for node in reversed(ast.parse(source).body):
+        if not isinstance(node, ast.ClassDef) or ast.get_docstring(node) is not None:
+            continue
+        origin = origins.get(node.name, "")
+        if not origin.startswith(SCHEMA_PREFIX):
+            continue
+        parts = [p.replace("~1", "/").replace("~0", "~") for p in origin.split("/")[3:]]
+        where = f"`{parts[0]}`" if len(parts) == 1 else f"`{parts[0]}.{parts[-1]}`"
+        if any(isinstance(b, ast.Name) and b.id == "OpenStrEnum" for b in node.bases):
+            text = f"The values of {where}."
+        elif halves.get(node.name) == "request":
+            text = f"{where} as sent in a request: without its read-only fields."
+        elif halves.get(node.name) == "response":
+            text = f"{where} as the API returns it: without its write-only fields."
+        else:
+            text = f"The {where} object."
+        lines.insert(node.body[0].lineno - 1, f'    """{doc_text(text)}"""')
+    return "\n".join(lines)
 
 
 def _schema_models(metadata: Any, doc: Admitted) -> dict[str, SchemaModels]:
