@@ -110,8 +110,6 @@ def _expected_tree(spec: Path, out: Path, settings: dict[str, Any]) -> Result:
     from .diff.changelog import with_changelog
 
     result = build(spec, settings)
-    for note in result.notes:
-        print(f"warning: {note}", file=sys.stderr)
     return replace(result, files=with_changelog(result, out, settings))
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, warn
 from ..settings import TEMPLATES
 from . import requirements
 from .admit import Admitted, admit
@@ -56,6 +56,8 @@ def build(
     layout differs, which is all a comparison of signatures (diff, stability tests) needs.
     """
     doc = admit(load_spec(spec_path))
+    for note in doc.notes:
+        warn(note)
     validate(doc)
     models = build_models(doc)
     api = build_api(doc, models, settings)
