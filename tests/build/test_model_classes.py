@@ -120,9 +120,8 @@ def test_each_call_parses_into_its_own_schemas_class(
     httpserver.expect_request("/plain").respond_with_json({"plain": 7})
     httpserver.expect_request("/lower").respond_with_json({"lower": "l"})
     httpserver.expect_request("/upper", method="PUT").respond_with_json({"id": "t1", "upper": "u"})
-    with package.OrderClient(
-        api_key="k", base_url=httpserver.url_for("/"), max_retries=0
-    ) as client:
+    settings = {"api_key": "k", "merchant": "m", "channel": "c", "max_retries": 0}
+    with package.OrderClient(base_url=httpserver.url_for("/"), **settings) as client:
         dash, plain, lower = client.get_dash(), client.get_plain(), client.get_lower()
         upper = client.put_upper(body=models.Thing1Request(upper="u"))
     assert type(dash) is models.FooBar and dash.dash == "d"
