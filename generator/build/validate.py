@@ -33,6 +33,7 @@ from openapi_spec_validator.validation.keywords import (  # noqa: E402
 from ..diagnostics import Diagnostic, SpecError, json_pointer
 from .admit import Admitted, resolve_pointer
 from .admit.policy import pattern_matches, pattern_problem
+from .verdicts import known_valid, remember_valid, verdict_key
 
 _TOP_LEVEL = {
     "openapi",
@@ -53,9 +54,17 @@ _SCHEMA_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def validate(doc: Admitted) -> None:
-    """Raise SpecError listing every problem, or return if the spec is usable."""
-    problems = list(_check_schema(doc))
+    """Raise SpecError listing every problem, or return if the spec is usable.
+
+    openapi-spec-validator is most of the cost; a spec it passed once is not validated again
+    (``verdicts.py``).
+    """
+    key = verdict_key(doc.json_text)
+    known = known_valid(key)
+    problems = [] if known else list(_check_schema(doc))
     if not problems:
+        if not known:
+            remember_valid(key)
         problems += _check_operations(doc)
         problems += _check_component_names(doc)
     if problems:

@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 from support import run_generator
 
+from generator.build import verdicts
 from generator.build.admit import Admitted, admit
 from generator.build.admit.policy import MAX_ALLOF_DEPTH, foreign_letter
 from generator.build.load import load_spec
 from generator.build.pipeline import build
+from generator.build.validate import validate
 from generator.diagnostics import SpecError
 from generator.settings import load_settings
 
@@ -301,3 +303,29 @@ def test_the_pointer_index_names_the_longest_spec_string_in_code(tmp_path: Path)
     assert pointers.find("nothing from the spec here") == "#"
     assert pointers.of_name("Thing") == "#/components/schemas/Thing"
     assert pointers.of_name("Name") == "#/components/schemas/Thing/properties/name"
+
+
+# --- validation verdicts ---------------------------------------------------------------------
+
+
+def test_a_validation_verdict_is_kept_and_a_corrupt_one_is_a_miss(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(verdicts.CACHE_ENV, str(tmp_path / "cache"))
+    valid = _admit(tmp_path, _spec(_thing(name={"type": "string"})))
+    validate(valid)
+    key = verdicts.verdict_key(valid.json_text)
+    assert (tmp_path / "cache" / "validation" / key).read_text() == key
+
+    # An invalid spec whose verdict says "valid" passes: the validator did not run again ...
+    broken = _admit(tmp_path, _spec(_thing(name={"type": "string", "maxLength": "ten"})))
+    with pytest.raises(SpecError, match="'ten' is not of type 'integer'"):
+        validate(broken)
+    entry = tmp_path / "cache" / "validation" / verdicts.verdict_key(broken.json_text)
+    assert not entry.exists()  # refusals are not kept
+    entry.write_text(entry.name)
+    validate(broken)
+    # ... and a truncated entry is a miss: the validator runs and refuses it.
+    entry.write_text(entry.name[:10])
+    with pytest.raises(SpecError, match="'ten' is not of type 'integer'"):
+        validate(broken)
