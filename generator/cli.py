@@ -14,7 +14,8 @@ from .build.freshness import KEY_FILE, input_key, is_up_to_date, key_record
 from .build.manifest import ManifestError
 from .build.write import WriteError, check_replaceable, read_tree, write_file, write_tree
 from .diagnostics import SpecError
-from .diff.changes import BREAKING, POTENTIALLY_BREAKING
+from .diff.command import EXIT_CHANGES as EXIT_CHANGES
+from .diff.command import add_command as add_diff_command
 from .intake.lock import verify as verify_lock
 from .settings import PROJECT_ROOT, load_settings
 
@@ -25,7 +26,6 @@ if TYPE_CHECKING:
 # `generate` on an unchanged spec and `--help` then start in a fraction of the time.
 
 EXIT_OK, EXIT_STALE, EXIT_SPEC, EXIT_IO = 0, 1, 2, 3
-EXIT_CHANGES = 4  # diff --fail-on: changes at or above the threshold
 EXIT_FETCH = 5  # update-spec: download failed or was refused (spec/ untouched)
 
 
@@ -75,7 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     _common(check, settings)
     check.set_defaults(handler=_check)
-    _add_diff_command(commands)
+    add_diff_command(commands)
     _add_update_spec_command(commands, settings)
     _add_vendor_commands(commands, settings)
     return parser
@@ -153,41 +153,6 @@ def _check(args: argparse.Namespace) -> int:
     if lock_problem:
         return EXIT_STALE
     print(f"{out} is up to date with {args.spec}")
-    return EXIT_OK
-
-
-def _add_diff_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    diff = commands.add_parser(
-        "diff",
-        help="report wire and Python-API changes between two spec versions",
-        description="Compare two spec versions on the wire (HTTP contract) and in the generated "
-        "Python package (griffe), and print one report. OLD and NEW are files, REV:path, or a "
-        "bare git revision meaning the project's spec at that revision.",
-        epilog="exit codes: 0 no change at or above --fail-on (or no --fail-on), "
-        "4 changes at or above --fail-on, 2 OLD or NEW unreadable or invalid",
-    )
-    diff.add_argument("old", metavar="OLD", help="older spec: file, REV:path or REV (e.g. HEAD)")
-    diff.add_argument("new", metavar="NEW", help="newer spec: file, REV:path or REV")
-    diff.add_argument("--format", choices=("markdown", "json"), default="markdown")
-    diff.add_argument(
-        "--fail-on",
-        choices=(BREAKING, POTENTIALLY_BREAKING),
-        default=None,
-        help="exit 4 when a change of this severity (or worse) exists",
-    )
-    diff.set_defaults(handler=_diff)
-
-
-def _diff(args: argparse.Namespace) -> int:
-    from .diff.report import to_json, to_markdown
-    from .diff.specs import diff_specs
-
-    report = diff_specs(args.old, args.new, load_settings())
-    sys.stdout.write(to_json(report) if args.format == "json" else to_markdown(report))
-    failing = report.failing(args.fail_on)
-    if failing:
-        print(f"{len(failing)} change(s) at or above {args.fail_on}", file=sys.stderr)
-        return EXIT_CHANGES
     return EXIT_OK
 
 

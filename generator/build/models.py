@@ -288,9 +288,10 @@ def _strict_requests(source: str, schemas: Mapping[str, SchemaModels]) -> str:
         if not schemas[schema].split:
             continue
         name = schemas[schema].request.name
-        config = re.compile(
-            rf"(class {re.escape(name)}\(BaseModel\):\n    model_config = ConfigDict\(\s*extra=)"
-            r"(['\"])allow\2"
+        config = re.compile(  # a schema description puts a docstring before model_config
+            rf"(class {re.escape(name)}\(BaseModel\):\n"
+            r'(?:    """(?:[^"\\]|\\.|"(?!""))*"""\n)?'
+            r"    model_config = ConfigDict\(\s*extra=)(['\"])allow\2"
         )
         source, count = config.subn(r"\1\2forbid\2", source)
         if (

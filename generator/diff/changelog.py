@@ -16,10 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from ..build.load import parse_spec_bytes
-from ..build.pipeline import Result, build
+from ..build.markdown import md_inline
+from ..build.pipeline import Result
 from ..build.stamp import header, strip_header
 from ..diagnostics import SpecError
+from .inputs import Input
 from .report import changelog_entry
+from .nodes import DiffLimitError
+from .sides import side_from_result, side_of
 from .specs import compare
 
 CHANGELOG = "CHANGELOG.md"
@@ -42,8 +46,9 @@ def with_changelog(result: Result, out: Path, settings: Mapping[str, Any]) -> di
         files[CHANGELOG] = (stamp_md + log).encode("utf-8")
         files[SPEC_COPY] = stamp_yaml.encode("utf-8") + previous
         return files
-    heading = f"## {result.api.version} — {result.api.build or 'sha256 ' + result.doc.sha256[:12]}"
-    date = result.api.build.removeprefix("Build ").split(" ")[0]
+    build_line = md_inline(result.api.build) or f"sha256 {result.doc.sha256[:12]}"
+    heading = f"## {md_inline(result.api.version)} — {build_line}"
+    date = md_inline(result.api.build.removeprefix("Build ").split(" ")[0])
     heading += f" ({date})" if date else ""
     entry = _entry(result, previous, copy_path, heading, settings)
     files[CHANGELOG] = (stamp_md + TITLE + "\n" + entry + _older_entries(log)).encode("utf-8")
@@ -71,12 +76,15 @@ def _entry(
 ) -> str:
     if previous is None:
         return f"{heading}\n\nFirst generated from spec sha256 `{result.doc.sha256[:12]}`.\n"
+    previous_input = Input("previous build", copy_path, None, copy_path.name, str(copy_path))
     try:
-        old = build(copy_path, settings)
-    except SpecError as exc:
+        old = side_of(previous_input, settings)
+        report = compare(old, side_from_result(result), "previous build", "this build")
+    except (SpecError, DiffLimitError) as exc:
         # A stored spec the current generator rejects must not block generation: say so instead.
-        return f"{heading}\n\nPrevious spec could not be compared: {exc.diagnostics[0].message}\n"
-    return changelog_entry(compare(old, result, "previous build", "this build"), heading)
+        reason = exc.diagnostics[0].message if isinstance(exc, SpecError) else str(exc)
+        return f"{heading}\n\nPrevious spec could not be compared: {md_inline(reason)}\n"
+    return changelog_entry(report, heading)
 
 
 def _older_entries(log: str) -> str:

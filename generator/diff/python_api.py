@@ -1,379 +1,459 @@
-"""Python-API diff: what breaks in code that calls the generated client, old build vs new build.
+"""Python-API diff: what breaks in code that uses the generated client, old build vs new build.
 
-griffe finds the breaking changes it knows (removed objects, parameter moves, return types...).
-We add what it does not report but matters for a generated client: additions, operation renames
-(same method + path, new Python name), model renames, new required model fields and enum
-members, and parameter type changes. griffe also sees the four client twins (sync, async, and
-their raw-response wrappers) plus ``operations``; we fold those into one change each.
+Both surfaces (``surface.extract``) are compared entry by entry and facet by facet, so every
+difference in a public name is found; this module decides what each one means (``rules``) and how
+code must change (``call_before`` -> ``call_after``). Renames are applied first (``python_renames``),
+so a renamed model or method is one row, not a removal plus an addition; ``merge.fold_python``
+folds the client's twins and repeated argument changes.
+
+Model direction: a class reachable from a method argument is built by callers (request: a new
+required field breaks them); a class reachable only from return values is built by the client
+(response: only test fakes construct it).
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
-from typing import Any
+from collections import defaultdict
 
-import griffe
+from . import calls, paths
+from .changes import REQUEST, RESPONSE, Change
+from .merge import fold_python
+from .python_renames import class_renames, method_renames, rename_classes, rename_methods
+from .rules import rule
+from .sides import Side
+from .surface import Facets, Surface, literal_values
 
-from ..build.ir import Api, Operation
-from ..build.pipeline import Result
-from ..build.write import write_tree
-from .changes import BREAKING, NON_BREAKING, POTENTIALLY_BREAKING, Change
-
-Signatures = dict[str, tuple[str, str]]  # operation label -> (before, after) of the sync method
-_PATH_PARAM = re.compile(r"\{[^}]*\}")
-_REPLACES_GRIFFE = frozenset(
-    {"method-removed", "method-renamed", "model-renamed", "model-field-now-required"}
-)
+_LITERAL = re.compile(r"Literal\[([^\]]*)\]")
+_NONE = re.compile(r"\s*\|\s*(None|NotGiven)\b|\b(None|NotGiven)\s*\|\s*")
 
 
-def diff_python(old: Result, new: Result, workdir: Path) -> tuple[list[Change], Signatures]:
-    """Generate both trees under ``workdir``, load them with griffe, compare their public surface."""
-    package = new.api.package
-    trees = []
-    for name, result in (("old", old), ("new", new)):
-        write_tree(workdir / name, result.files)
-        trees.append(
-            griffe.load(
-                package,
-                search_paths=[workdir / name],
-                allow_inspection=False,
-                resolve_aliases=False,
-            )
-        )
-    a, b = trees
-    ctx = _Context(old.api, new.api)
-    own = _methods(ctx, a, b) + _models(ctx, a["models"], b["models"])
-    # Our wording replaces griffe's for these (a rename beats "removed"); other griffe findings stay.
-    covered = {c.location for c in own if c.kind in _REPLACES_GRIFFE}
-    changes = own + _griffe(ctx, a, b, covered)
-    return changes, _signatures(ctx, a, b)
+def diff_python(old: Side, new: Side) -> list[Change]:
+    """Every difference in the public Python API, one row per fact, classified."""
+    methods = method_renames(old, new)
+    a = rename_methods(old.surface, methods)
+    classes = class_renames(a, new.surface)
+    a = rename_classes(a, classes)
+    context = _Context(old, new, a, new.surface)
+    changes = [c for path in sorted(a.keys() | new.surface.keys()) for c in context.compare(path)]
+    changes += context.renamed_methods(methods) + context.renamed_classes(classes)
+    return fold_python(changes, context.twins, new.client)
 
 
 class _Context:
-    """Names that tie Python objects back to operations."""
+    """Both surfaces (renames applied) and what classifying a difference needs."""
 
-    def __init__(self, old: Api, new: Api) -> None:
-        self.package, self.client = new.package, new.client_class
-        self.twins = (
-            f"Async{self.client}WithRawResponse",
-            f"{self.client}WithRawResponse",
-            f"Async{self.client}",
-            "operations",
+    def __init__(self, old: Side, new: Side, a: Surface, b: Surface) -> None:
+        self.a, self.b, self.client, self.package = a, b, new.client, new.package
+        self.ops = {op.python_name: op.label for op in (*old.operations, *new.operations)}
+        self.twins = _twins(a, self.client) | _twins(b, self.client)
+        self.request_models = _request_models(a) | _request_models(b)
+
+    def compare(self, path: str) -> list[Change]:
+        fa, fb = self.a.get(path), self.b.get(path)
+        if fa is None and fb is not None:
+            return [] if self._new_parent(path) else self._added(path, fb)
+        if fb is None and fa is not None:
+            return [] if self._gone_parent(path) else self._removed(path, fa)
+        if fa is None or fb is None or fa == fb:
+            return []
+        if fa["kind"] != fb["kind"]:
+            message = f"{fa['kind']} is now a {fb['kind']}"
+            before, after = calls.facet_text(fa), calls.facet_text(fb)
+            return [self._row("python-api-changed", path, message, before=before, after=after)]
+        handler = {
+            "parameter": self._parameter,
+            "field": self._field,
+            "literal": self._literal,
+            "exports": self._exports,
+        }.get(fa["kind"], self._facets)
+        return handler(path, fa, fb)
+
+    def _new_parent(self, path: str) -> bool:  # a new class or method brings its members
+        owner = paths.parent(path)
+        return bool(owner) and owner in self.b and owner not in self.a
+
+    def _gone_parent(self, path: str) -> bool:
+        owner = paths.parent(path)
+        return bool(owner) and owner in self.a and owner not in self.b
+
+    # added and removed entries
+
+    def _added(self, path: str, facets: Facets) -> list[Change]:
+        kind = facets["kind"]
+        if kind == "parameter":
+            function = paths.parent(path)
+            text = calls.param_text(path, facets)
+            if facets["required"] == "yes":
+                before, after = self._call(function, self.a), self._call(function, self.b)
+                return [
+                    self._row(
+                        "parameter-added-required", path, "new required argument",
+                        after=text, call_before=before, call_after=after,
+                    )
+                ]  # fmt: skip
+            return [self._row("parameter-added", path, "new optional argument", after=text)]
+        if kind == "field":
+            owner, text = paths.parent(path), calls.field_text(path, facets)
+            direction = (self._direction(owner),)
+            if facets["required"] == "yes":
+                message = f"{paths.member(owner)}(...) now needs {paths.member(path)}"
+                before, after = self._call(owner, self.a), self._call(owner, self.b)
+                return [
+                    self._row(
+                        "field-added-required", path, message, after=text, directions=direction,
+                        call_before=before, call_after=after,
+                    )
+                ]  # fmt: skip
+            return [
+                self._row(
+                    "field-added", path, "new optional field", after=text, directions=direction
+                )
+            ]
+        simple = {
+            "member": (
+                "enum-member-added",
+                "new enum member; exhaustive matches miss it",
+                facets.get("value", ""),
+            ),
+            "method": ("method-added", "new method", self._call(path, self.b)),
+            "function": ("function-added", "new function", self._call(path, self.b)),
+            "class": ("class-added", "new class", path),
+            "enum": ("class-added", "new enum", path),
+        }
+        if kind == "exports":
+            return []
+        found, message, after = simple.get(
+            kind, ("attribute-added", f"new {kind}", calls.facet_text(facets))
         )
-        self.old_ops = {op.python_name: op for op in old.operations}
-        self.new_ops = {op.python_name: op for op in new.operations}
+        return [self._row(found, path, message, after=after)]
 
-    def label(self, method_name: str) -> str:
-        op = self.new_ops.get(method_name) or self.old_ops.get(method_name)
-        return _label(op) if op else ""
+    def _removed(self, path: str, facets: Facets) -> list[Change]:
+        kind = facets["kind"]
+        if kind == "parameter":
+            function, name = paths.parent(path), paths.param(path)
+            argument = name[1] if name else path
+            return [
+                self._row(
+                    "parameter-removed", path, f"argument {argument} removed",
+                    before=calls.param_text(path, facets),
+                    call_before=self._call(function, self.a, extra=argument),
+                    call_after=self._call(function, self.b),
+                )
+            ]  # fmt: skip
+        if kind == "field":
+            direction = (self._direction(paths.parent(path)),)
+            text = calls.field_text(path, facets)
+            return [
+                self._row(
+                    "field-removed", path, "field removed", before=text, directions=direction,
+                    call_before=calls.usage(path),
+                )
+            ]  # fmt: skip
+        if kind == "exports":
+            return []
+        simple = {
+            "member": ("enum-member-removed", "enum member removed", facets.get("value", ""), path),
+            "method": ("method-removed", "method removed", "", self._call(path, self.a)),
+            "function": ("function-removed", "function removed", "", self._call(path, self.a)),
+            "class": ("class-removed", "class removed", path, self._call(path, self.a)),
+            "enum": ("class-removed", "enum removed", path, self._call(path, self.a)),
+        }
+        default = ("attribute-removed", f"{kind} removed", calls.facet_text(facets), path)
+        found, message, before, usage = simple.get(kind, default)
+        return [self._row(found, path, message, before=before or usage, call_before=usage)]
 
-    def public(self, path: str) -> str:
-        """``pkg._client.AsyncX.m`` -> ``X.m``: private modules dropped, twins folded into the client."""
-        parts = [p for p in path.split(".") if not (p.startswith("_") and not p.startswith("__"))]
-        if parts and parts[0] == self.package:
-            parts = parts[1:]
-        if parts and parts[0] in self.twins:
-            parts[0] = self.client
-        return ".".join(parts)
+    # changed entries
 
+    def _facets(self, path: str, fa: Facets, fb: Facets) -> list[Change]:
+        rows: list[Change] = []
+        kind = fa["kind"]
+        for facet in sorted(fa.keys() | fb.keys()):
+            va, vb = fa.get(facet, ""), fb.get(facet, "")
+            if va == vb:
+                continue
+            if facet == "returns":
+                found, message = "return-type-changed", "returns another type"
+            elif facet == "bases":
+                found, message = "base-class-changed", "base classes changed"
+            elif kind == "member":
+                found, message = "enum-member-value-changed", "enum member value changed"
+            elif facet in ("value", "default"):
+                found, message = "attribute-value-changed", "value changed"
+            elif facet == "type":
+                found, message = "attribute-type-changed", "annotation changed"
+            else:
+                found, message = "python-api-changed", f"{facet} changed"
+                va, vb = f"{facet}={va}", f"{facet}={vb}"
+            rows.append(self._row(found, path, message, before=va, after=vb))
+        return rows
 
-def _label(op: Operation) -> str:
-    return f"{op.method.upper()} {op.path}"
-
-
-def _wire_key(op: Operation) -> tuple[str, str]:
-    return op.method.upper(), _PATH_PARAM.sub("{}", op.path)
-
-
-def _methods(ctx: _Context, a: Any, b: Any) -> list[Change]:
-    changes: list[Change] = []
-    old_names, new_names = set(ctx.old_ops), set(ctx.new_ops)
-    removed, added = old_names - new_names, new_names - old_names
-    by_wire = {_wire_key(ctx.new_ops[n]): n for n in added}
-    for name in sorted(removed):
-        renamed = by_wire.get(_wire_key(ctx.old_ops[name]))
-        where = f"{ctx.client}.{name}"
-        if renamed is not None:
-            added.discard(renamed)
-            changes.append(
-                Change(
-                    "python",
-                    BREAKING,
-                    "method-renamed",
-                    ctx.label(renamed),
-                    where,
-                    f"`{name}` is now `{renamed}` (same HTTP call; callers must be renamed)",
-                    name,
-                    renamed,
+    def _parameter(self, path: str, fa: Facets, fb: Facets) -> list[Change]:
+        function, name = paths.param(path) or (path, path)
+        before, after = self._call(function, self.a), self._call(function, self.b)
+        rows: list[Change] = []
+        if fa["param_kind"] != fb["param_kind"] or fa["position"] != fb["position"]:
+            rows.append(
+                self._row(
+                    "parameter-moved", path, f"argument {name} changed position or kind",
+                    before=_where(fa), after=_where(fb), call_before=before, call_after=after,
+                )
+            )  # fmt: skip
+        if fa["required"] != fb["required"]:
+            now = fb["required"] == "yes"
+            kind = "parameter-became-required" if now else "parameter-became-optional"
+            message = (
+                f"argument {name} is now required" if now else f"argument {name} now has a default"
+            )
+            rows.append(
+                self._row(
+                    kind, path, message, before=fa["default"] or "required", after=fb["default"] or "required",
+                    call_before=before if now else "", call_after=after if now else "",
+                )
+            )  # fmt: skip
+        elif fa["default"] != fb["default"]:
+            message = f"default of {name} changed"
+            rows.append(
+                self._row(
+                    "parameter-default-changed",
+                    path,
+                    message,
+                    before=fa["default"],
+                    after=fb["default"],
                 )
             )
-        else:
-            changes.append(
-                Change(
-                    "python",
-                    BREAKING,
-                    "method-removed",
-                    ctx.label(name),
-                    where,
-                    f"`{name}` removed (also from the async client and `operations`)",
-                    name,
-                    "",
+        if fa["annotation"] != fb["annotation"] and not _only_optionality(fa, fb, "annotation"):
+            kind = _annotation_change(fa["annotation"], fb["annotation"])
+            narrowed = kind == "parameter-type-narrowed"
+            rows.append(
+                self._row(
+                    kind, path, f"argument {name} changed type", before=fa["annotation"], after=fb["annotation"],
+                    call_before=before if narrowed else "", call_after=after if narrowed else "",
                 )
+            )  # fmt: skip
+        return rows
+
+    def _field(self, path: str, fa: Facets, fb: Facets) -> list[Change]:
+        owner = paths.parent(path)
+        direction = (self._direction(owner),)
+        rows: list[Change] = []
+        if fa["type"] != fb["type"] and not _only_optionality(fa, fb, "type"):
+            usage = calls.usage(path)
+            rows.append(
+                self._row(
+                    "field-type-changed", path, f"type {fa['type']} → {fb['type']}", before=fa["type"],
+                    after=fb["type"], directions=direction, call_before=f"{usage}  # {fa['type']}",
+                    call_after=f"{usage}  # {fb['type']}",
+                )
+            )  # fmt: skip
+        if fa["required"] != fb["required"] and fb["required"] == "yes":
+            message = f"{paths.member(owner)}(...) now needs {paths.member(path)}"
+            rows.append(
+                self._row(
+                    "field-became-required", path, message, before="optional", after="required",
+                    directions=direction, call_before=self._call(owner, self.a), call_after=self._call(owner, self.b),
+                )
+            )  # fmt: skip
+        elif fa["required"] != fb["required"]:
+            message = "field now has a default"
+            rows.append(
+                self._row(
+                    "field-became-optional", path, message, before="required",
+                    after=fb["default"] or "optional", directions=direction,
+                )
+            )  # fmt: skip
+        elif fa["default"] != fb["default"]:
+            rows.append(
+                self._row(
+                    "field-default-changed", path, "default changed", before=fa["default"], after=fb["default"],
+                    directions=direction,
+                )
+            )  # fmt: skip
+        for facet, kind, message in (
+            (
+                "alias",
+                "field-alias-changed",
+                "wire name (alias) changed; the Python name is the same",
+            ),
+            ("constraints", "field-constraint-changed", "validation constraints changed"),
+        ):
+            if fa[facet] != fb[facet]:
+                before, after = fa[facet] or "(none)", fb[facet] or "(none)"
+                rows.append(
+                    self._row(kind, path, message, before=before, after=after, directions=direction)
+                )
+        return rows
+
+    def _literal(self, path: str, fa: Facets, fb: Facets) -> list[Change]:
+        va, vb = literal_values(fa), literal_values(fb)
+        gone = [v for v in va if v not in vb]
+        before, after = " | ".join(va), " | ".join(vb)
+        if not gone:
+            return [
+                self._row("literal-value-added", path, "new values", before=before, after=after)
+            ]
+        users = self._literal_users(path)
+        old_call = "; ".join(f"{u}({p}={gone[0]})" for u, p in users) or f"{path}: {gone[0]}"
+        new_call = "; ".join(f"{u}({p}={vb[0]})" for u, p in users) if vb else ""
+        message = f"values {', '.join(gone)} removed"
+        return [
+            self._row(
+                "literal-value-removed", path, message, before=before, after=after,
+                call_before=old_call, call_after=new_call,
             )
-    for name in sorted(added):
-        changes.append(
-            Change(
-                "python",
-                NON_BREAKING,
-                "method-added",
-                ctx.label(name),
-                f"{ctx.client}.{name}",
-                f"new method `{name}`",
-                "",
-                name,
+        ]  # fmt: skip
+
+    def _literal_users(self, path: str) -> list[tuple[str, str]]:
+        """(call prefix, argument) of the client's arguments annotated with the alias ``path``."""
+        name, found = paths.member(path), []
+        for entry, facets in sorted(self.a.items()):
+            where = paths.param(entry)
+            if facets["kind"] != "parameter" or where is None:
+                continue
+            if (
+                name in paths.IDENT.findall(facets["annotation"])
+                and paths.parent(where[0]) not in self.twins
+            ):
+                found.append((self._call(where[0], self.a).split("(", 1)[0], where[1]))
+        return found[:3]
+
+    def _exports(self, path: str, fa: Facets, fb: Facets) -> list[Change]:
+        va = set(literal_values({"values": fa["names"]}))
+        vb = set(literal_values({"values": fb["names"]}))
+        rows = [
+            self._row(
+                "export-removed", f"__all__.{name}", f"{name} no longer exported", before=name,
+                call_before=f"from {self.package} import {name}",
             )
+            for name in sorted(va - vb)
+            if not (name in self.a and name not in self.b)  # a removed object has its own row
+        ]  # fmt: skip
+        rows += [
+            self._row("export-added", f"__all__.{name}", f"{name} exported", after=name)
+            for name in sorted(vb - va)
+            if not (name in self.b and name not in self.a)
+        ]
+        return rows
+
+    # rename rows
+
+    def renamed_methods(self, names: dict[str, str]) -> list[Change]:
+        rows = []
+        for old_name, new_name in sorted(names.items()):
+            path = f"{self.client}.{new_name}"
+            if path in self.b:
+                old_call = self._call(path, self.a).replace(f".{new_name}(", f".{old_name}(")
+                message = f"{old_name} is now {new_name} (same HTTP call; rename the calls)"
+                rows.append(
+                    self._row(
+                        "method-renamed", f"{self.client}.{old_name}", message, before=old_name,
+                        after=new_name, call_before=old_call, call_after=self._call(path, self.b),
+                    )
+                )  # fmt: skip
+        return rows
+
+    def renamed_classes(self, names: dict[str, str]) -> list[Change]:
+        return [
+            self._row(
+                "model-renamed", old, f"{old} is now {new} (same place in the same operations)",
+                before=old, after=new, call_before=self._call(new, self.a).replace(new, old, 1),
+                call_after=self._call(new, self.b),
+            )
+            for old, new in sorted(names.items())
+        ]  # fmt: skip
+
+    # helpers
+
+    def _row(
+        self,
+        kind: str,
+        path: str,
+        message: str,
+        *,
+        before: str = "",
+        after: str = "",
+        directions: tuple[str, ...] = (),
+        call_before: str = "",
+        call_after: str = "",
+    ) -> Change:
+        operation = self._operation(path)
+        return Change(
+            "python",
+            kind,
+            rule("python", kind).severity(directions),
+            path,
+            "",
+            message,
+            before,
+            after,
+            (operation,) if operation else (),
+            directions,
+            call_before=call_before,
+            call_after=call_after,
         )
-    client_a, client_b = a[ctx.client], b[ctx.client]
-    for name in sorted(old_names & new_names):
-        changes += _parameters(ctx, name, client_a[name], client_b[name])
-    return changes
+
+    def _operation(self, path: str) -> str:
+        function = (paths.param(path) or (path, ""))[0]
+        owner, _, name = function.rpartition(".")
+        return self.ops.get(name, "") if owner == self.client or owner in self.twins else ""
+
+    def _direction(self, owner: str) -> str:
+        return REQUEST if owner in self.request_models else RESPONSE
+
+    def _call(self, path: str, surface: Surface, extra: str = "") -> str:
+        return calls.call(path, surface, self.client, extra)
 
 
-def _parameters(ctx: _Context, name: str, fa: Any, fb: Any) -> list[Change]:
-    """What griffe leaves out: optional parameters added, annotations changed."""
-    changes: list[Change] = []
-    pa = {p.name: p for p in fa.parameters if p.name != "self"}
-    pb = {p.name: p for p in fb.parameters if p.name != "self"}
-    for param in sorted(pb.keys() - pa.keys()):
-        if pb[param].default is not None:
-            changes.append(
-                Change(
-                    "python",
-                    NON_BREAKING,
-                    "parameter-added",
-                    ctx.label(name),
-                    f"{ctx.client}.{name}({param})",
-                    f"new optional argument `{param}`",
-                    "",
-                    _param(pb[param]),
-                )
-            )
-    for param in sorted(pa.keys() & pb.keys()):
-        before, after = str(pa[param].annotation), str(pb[param].annotation)
-        if before != after:
-            changes.append(
-                Change(
-                    "python",
-                    POTENTIALLY_BREAKING,
-                    "parameter-type-changed",
-                    ctx.label(name),
-                    f"{ctx.client}.{name}({param})",
-                    f"argument `{param}` changed type (type checkers may flag callers)",
-                    before,
-                    after,
-                )
-            )
-    return changes
-
-
-def _classes(module: Any) -> dict[str, Any]:
-    return {n: m for n, m in module.members.items() if not m.is_alias and m.is_class}
-
-
-def _fields(cls: Any) -> dict[str, Any]:
+def _twins(surface: Surface, client: str) -> set[str]:
+    """Classes and modules that repeat the client's methods (async, raw-response, operations)."""
+    members: dict[str, set[str]] = defaultdict(set)
+    for path, facets in surface.items():
+        owner, _, name = path.rpartition(".")
+        if facets["kind"] in ("method", "function") and name != "__init__":
+            members[owner].add(name)
+    mine = members.get(client, set())
     return {
-        n: m
-        for n, m in cls.members.items()
-        if not m.is_alias and m.is_attribute and n != "model_config" and not n.startswith("_")
+        owner
+        for owner, names in members.items()
+        if owner != client and mine and len(names & mine) * 2 >= len(names)
     }
 
 
-def _is_enum(cls: Any) -> bool:
-    return any("Enum" in str(base) for base in cls.bases)
+def _request_models(surface: Surface) -> set[str]:
+    """Classes reachable from an argument annotation: callers build these."""
+    index = paths.name_index(paths.classes(surface))
+    fields: dict[str, set[str]] = defaultdict(set)
+    roots: set[str] = set()
+    for path, facets in surface.items():
+        if facets["kind"] == "parameter":
+            roots |= paths.referenced(facets["annotation"], index)
+        elif facets["kind"] == "field":
+            fields[paths.parent(path)] |= paths.referenced(facets["type"], index)
+    seen, stack = set(roots), list(roots)
+    while stack:
+        for child in fields.get(stack.pop(), ()):
+            if child not in seen:
+                seen.add(child)
+                stack.append(child)
+    return seen
 
 
-def _models(ctx: _Context, a: Any, b: Any) -> list[Change]:
-    changes: list[Change] = []
-    ca, cb = _classes(a), _classes(b)
-    added = set(cb) - set(ca)
-    for name in sorted(set(ca) - set(cb)):
-        # A schema rename: a class with exactly the same fields appears under a new name.
-        twin = next(
-            (
-                n
-                for n in sorted(added)
-                if set(_fields(cb[n])) == set(_fields(ca[name]))
-                and _is_enum(cb[n]) == _is_enum(ca[name])
-            ),
-            None,
-        )
-        if twin is not None and _fields(ca[name]):
-            added.discard(twin)
-            changes.append(
-                Change(
-                    "python",
-                    BREAKING,
-                    "model-renamed",
-                    "",
-                    f"models.{name}",
-                    f"`models.{name}` is now `models.{twin}` (schema renamed)",
-                    name,
-                    twin,
-                )
-            )
-    for name in sorted(added):
-        kind = "enum" if _is_enum(cb[name]) else "model"
-        changes.append(
-            Change(
-                "python",
-                NON_BREAKING,
-                f"{kind}-added",
-                "",
-                f"models.{name}",
-                f"new {kind} `models.{name}`",
-                "",
-                name,
-            )
-        )
-    for name in sorted(set(ca) & set(cb)):
-        fa, fb = _fields(ca[name]), _fields(cb[name])
-        for field in sorted(fb.keys() - fa.keys()):
-            where = f"models.{name}.{field}"
-            if _is_enum(cb[name]):
-                changes.append(
-                    Change(
-                        "python",
-                        NON_BREAKING,
-                        "enum-member-added",
-                        "",
-                        where,
-                        f"new member `{name}.{field}`; exhaustive matches miss it",
-                        "",
-                        field,
-                    )
-                )
-            elif fb[field].value is None:
-                # Callers build request models; response models are built by the client (and test fakes).
-                severity = POTENTIALLY_BREAKING if name.endswith("Response") else BREAKING
-                changes.append(
-                    Change(
-                        "python",
-                        severity,
-                        "model-field-added-required",
-                        "",
-                        where,
-                        f"`{name}(...)` now needs `{field}`",
-                        "",
-                        _attribute(fb[field]),
-                    )
-                )
-            else:
-                changes.append(
-                    Change(
-                        "python",
-                        NON_BREAKING,
-                        "model-field-added",
-                        "",
-                        where,
-                        f"new optional field `{name}.{field}`",
-                        "",
-                        _attribute(fb[field]),
-                    )
-                )
-        for field in sorted(fa.keys() & fb.keys()):
-            if not _is_enum(ca[name]) and fa[field].value is not None and fb[field].value is None:
-                changes.append(
-                    Change(
-                        "python",
-                        BREAKING,
-                        "model-field-now-required",
-                        "",
-                        f"models.{name}.{field}",
-                        f"`{name}(...)` now needs `{field}`",
-                        _attribute(fa[field]),
-                        _attribute(fb[field]),
-                    )
-                )
-    return changes
+def _annotation_change(before: str, after: str) -> str:
+    """Narrowed when literal values were dropped, widened when only added, else changed."""
+    la, lb = set(_literals(before)), set(_literals(after))
+    if (la or lb) and _LITERAL.sub("Literal[...]", before) == _LITERAL.sub("Literal[...]", after):
+        return "parameter-type-narrowed" if la - lb else "parameter-type-widened"
+    return "parameter-type-changed"
 
 
-def _griffe(ctx: _Context, a: Any, b: Any, covered: set[str]) -> list[Change]:
-    """griffe's breakages, one per public path: twins folded, paths we explain better dropped."""
-    seen: dict[tuple[str, str], Change] = {}
-    for breakage in griffe.find_breaking_changes(a, b):
-        kind = breakage.kind.name.lower().replace("_", "-")
-        path = ctx.public(breakage.obj.path)
-        old, new = _value(breakage.old_value), _value(breakage.new_value)
-        param = breakage.old_value.name if isinstance(breakage.old_value, griffe.Parameter) else ""
-        param = param or (
-            breakage.new_value.name if isinstance(breakage.new_value, griffe.Parameter) else ""
-        )
-        where = f"{path}({param})" if param else path
-        if where in covered:
-            continue
-        severity = BREAKING
-        if breakage.kind is griffe.BreakageKind.ATTRIBUTE_CHANGED_VALUE:
-            # A constant's value (an environment URL, __version__): code rarely depends on it.
-            severity = NON_BREAKING if path == "__version__" else POTENTIALLY_BREAKING
-        parts = path.split(".")
-        operation = ctx.label(parts[1]) if len(parts) > 1 and parts[0] == ctx.client else ""
-        message = f"{breakage.kind.value}" + (f": `{param}`" if param else "")
-        change = Change("python", severity, kind, operation, where, message, old, new)
-        key = (kind, where)
-        # Keep the sync client's version of a folded change: it is the one users read first.
-        if key not in seen or breakage.obj.path.split(".")[-2] == ctx.client:
-            seen[key] = change
-    return list(seen.values())
+def _literals(text: str) -> list[str]:
+    return [v.strip() for group in _LITERAL.findall(text) for v in group.split(",") if v.strip()]
 
 
-def _value(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, griffe.Parameter):
-        return _param(value)
-    if isinstance(value, griffe.Object | griffe.Alias):
-        return value.kind.value
-    return str(value)
+def _only_optionality(fa: Facets, fb: Facets, facet: str) -> bool:
+    """Required-ness changed and the annotation only gained or lost ``| None`` with it: one fact."""
+    return fa["required"] != fb["required"] and _NONE.sub("", fa[facet]) == _NONE.sub("", fb[facet])
 
 
-def _param(param: Any) -> str:
-    text = str(param.name) + (f": {param.annotation}" if param.annotation is not None else "")
-    return text + (f" = {param.default}" if param.default is not None else "")
-
-
-def _attribute(attr: Any) -> str:
-    text = str(attr.name) + (f": {attr.annotation}" if attr.annotation is not None else "")
-    return text + (" = ..." if attr.value is not None else "")
-
-
-def signature(function: Any) -> str:
-    """``name(order_id: str, *, merchant: ... = NOT_GIVEN) -> models.X`` without ``self``."""
-    parts: list[str] = []
-    star = False
-    for param in function.parameters:
-        if param.name == "self":
-            continue
-        if param.kind is griffe.ParameterKind.keyword_only and not star:
-            parts.append("*")
-            star = True
-        parts.append(_param(param))
-    line = f"{function.name}({', '.join(parts)}) -> {function.returns}"
-    if len(line) <= 100:
-        return line
-    inner = "".join(f"\n    {part}," for part in parts)  # black's shape, readable in a PR
-    return f"{function.name}({inner}\n) -> {function.returns}"
-
-
-def _signatures(ctx: _Context, a: Any, b: Any) -> Signatures:
-    """Before/after of the sync client method of every operation, by wire label."""
-    result: Signatures = {}
-    for ops, tree, side in ((ctx.old_ops, a, 0), (ctx.new_ops, b, 1)):
-        client = tree[ctx.client]
-        for name, op in ops.items():
-            label = _label(ctx.new_ops.get(name, op))  # a moved operation keeps one entry
-            if name in client.members:
-                pair = list(result.get(label, ("", "")))
-                pair[side] = signature(client[name])
-                result[label] = (pair[0], pair[1])
-    return result
+def _where(facets: Facets) -> str:
+    return facets["param_kind"] + (f" #{facets['position']}" if facets["position"] else "")

@@ -1,105 +1,171 @@
-"""Render a diff Report: Markdown for a pull request, JSON for machines, a CHANGELOG entry."""
+"""The Markdown report a reviewer reads in a minute, and the CHANGELOG entry.
+
+Order: the verdict; what breaks for code using the client (old call -> new call); wire changes by
+severity (non-breaking ones folded away); every Python API change (folded away); accepted changes.
+The report stays under ``MAX_CHARS`` (a pull-request comment holds 65,536): a section that would
+not fit is cut with a count of what was left out and a pointer to ``--format json``.
+
+Every string that comes from a spec goes through ``build.markdown`` (``md_cell``/``md_cell_code``),
+so a description or enum value cannot add markup, links or HTML to the report.
+"""
 
 from __future__ import annotations
 
-import json
-from collections import Counter
-from itertools import groupby
+from collections.abc import Callable
 
+from ..build.markdown import md_cell, md_cell_code, md_code, md_inline
 from .changes import BREAKING, LEVELS, NON_BREAKING, POTENTIALLY_BREAKING, SEVERITIES, Change
-from .specs import Report, Side
+from .gate import Acceptance, Gate
+from .specs import Report, SideInfo
 
-_LEVEL_TITLE = {"wire": "Wire (HTTP)", "python": "Python API"}
-_GENERAL = "Spec-wide, models and package"
+MAX_CHARS = 60_000
 CHANGELOG_LIMIT = 40  # lines per entry; the full report is one `make diff` away
+_RESERVE = 1_500  # room kept for the closing sections and the footer
+_LEVEL_TITLE = {"wire": "Wire (HTTP)", "python": "Python API"}
+_TITLE = {
+    BREAKING: "Breaking",
+    POTENTIALLY_BREAKING: "Potentially breaking",
+    NON_BREAKING: "Non-breaking",
+}
+_OPS_SHOWN = 3
 
 
-def to_json(report: Report) -> str:
-    """Stable JSON: sorted keys, changes in report order, a fingerprint per change."""
-    operations = {}
-    for label in sorted({c.operation for c in report.changes if c.operation}):
-        before, after = report.signatures.get(label, ("", ""))
-        old_name, new_name = report.names.get(label, ("", ""))
-        operations[label] = {
-            "python_before": before,
-            "python_after": after,
-            "method_before": old_name,
-            "method_after": new_name,
-        }
-    document = {
-        "old": _side_json(report.old),
-        "new": _side_json(report.new),
-        "summary": {level: _counts(report, level) for level in LEVELS},
-        "changes": [c.as_json() for c in report.changes],
-        "operations": operations,
-    }
-    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-
-
-def _side_json(side: Side) -> dict[str, str]:
-    return {
-        "label": side.label,
-        "sha256": side.sha256,
-        "version": side.version,
-        "build": side.build,
-    }
-
-
-def _counts(report: Report, level: str) -> dict[str, int]:
-    counter = Counter(c.severity for c in report.changes if c.level == level)
-    return {severity: counter[severity] for severity in SEVERITIES}
-
-
-def to_markdown(report: Report) -> str:
-    """Summary table first, then one section per operation with before/after signatures."""
-    lines = [
-        f"## API diff: `{report.old.label}` → `{report.new.label}`",
-        "",
-        f"- old: {_describe(report.old)}",
-        f"- new: {_describe(report.new)}",
-        "",
-    ]
-    if not report.changes:
-        return "\n".join(lines + ["No changes.", ""])
-    lines += _summary(report)
-    for operation, group in groupby(report.changes, key=lambda c: c.operation):
-        changes = list(group)
-        lines += [
+def to_markdown(report: Report, gate: Gate, stale: list[Acceptance] | None = None) -> str:
+    """The pull-request report."""
+    out = _Budget(MAX_CHARS - _RESERVE)
+    out.add(
+        [
+            f"## API diff: {md_code(report.old.label)} → {md_code(report.new.label)}",
             "",
-            f"### {_heading(report, operation)}",
+            _verdict(report, gate),
             "",
-            "| Severity | Level | Where | Change | Before → after |",
-            "|---|---|---|---|---|",
+            f"- old: {_describe(report.old)}",
+            f"- new: {_describe(report.new)}",
+            "",
         ]
-        lines += [_row(c) for c in changes]
-        before, after = report.signatures.get(operation, ("", ""))
-        if before != after:  # wire-only changes keep the signature: no need to print it
-            lines += [
-                "",
-                "Python before:",
-                "",
-                "```python",
-                before or "(none)",
-                "```",
-                "",
-                "Python after:",
-                "",
-                "```python",
-                after or "(none)",
-                "```",
-            ]
-    return "\n".join(lines) + "\n"
+    )
+    if not report.changes:
+        out.add(["No changes.", ""])
+        return out.text()
+    out.add(_summary(report))
+    breaks = _breaks(report)
+    if breaks:
+        out.section(
+            f"### What breaks for code using the client ({len(breaks)})",
+            ["| Old call | New call | Why |", "|---|---|---|"],
+            [_break_row(c) for c in breaks],
+        )
+    wire = report.by_level("wire")
+    if wire:
+        out.add(["### Wire changes", ""])
+        for severity in SEVERITIES:
+            rows = [c for c in wire if c.severity == severity and not c.accepted]
+            if not rows:
+                continue
+            title = f"{_TITLE[severity]} ({len(rows)})"
+            header = ["| Change | Where | Before → after | Operations |", "|---|---|---|---|"]
+            body = [_wire_row(c) for c in rows]
+            if severity == NON_BREAKING:
+                out.details(title, header, body)
+            else:
+                out.section(f"#### {title}", header, body)
+    python = [c for c in report.by_level("python") if not c.accepted]
+    if python:
+        out.details(
+            f"Python API changes ({len(python)})",
+            ["| Severity | Change | Where | Before → after |", "|---|---|---|---|"],
+            [_python_row(c) for c in python],
+            heading="### Python API",
+        )
+    accepted = [c for c in report.changes if c.accepted]
+    out.reserve(_RESERVE)
+    if accepted:
+        out.section(
+            f"### Accepted ({len(accepted)})",
+            ["| Severity | Level | Where | Reason | Fingerprint |", "|---|---|---|---|---|"],
+            [_accepted_row(c) for c in accepted],
+        )
+    if stale:
+        names = ", ".join(md_code(a.fingerprint[:12]) for a in stale)
+        out.add([f"Allow-list entries that matched nothing (remove them): {names}", ""])
+    out.add(["Fingerprints, pointers and every affected operation: `--format json`.", ""])
+    return out.text()
 
 
-def _describe(side: Side) -> str:
-    build = f", {side.build}" if side.build else ""
-    return f"version {side.version}{build}, sha256 `{side.sha256[:12]}`"
+class _Budget:
+    """Markdown lines with a character budget; tables that do not fit are cut with a count."""
+
+    def __init__(self, limit: int) -> None:
+        self.lines: list[str] = []
+        self.size = 0
+        self.limit = limit
+
+    def reserve(self, extra: int) -> None:
+        self.limit += extra
+
+    def add(self, lines: list[str]) -> None:
+        self.lines += lines
+        self.size += sum(len(line) + 1 for line in lines)
+
+    def section(self, title: str, header: list[str], rows: list[str]) -> None:
+        self.add([title, ""])
+        self._table(header, rows)
+
+    def details(self, summary: str, header: list[str], rows: list[str], heading: str = "") -> None:
+        self.add(
+            ([heading, ""] if heading else []) + [f"<details><summary>{summary}</summary>", ""]
+        )
+        self._table(header, rows)
+        self.add(["</details>", ""])
+
+    def _table(self, header: list[str], rows: list[str]) -> None:
+        self.add(header)
+        room = self.limit - self.size - 200
+        kept = 0
+        for row in rows:
+            if len(row) + 1 > room:
+                break
+            self.add([row])
+            room -= len(row) + 1
+            kept += 1
+        if kept < len(rows):
+            self.add(
+                [
+                    "",
+                    f"… {len(rows) - kept} more rows left out to keep this report short; see `--format json`.",
+                ]
+            )
+        self.add([""])
+
+    def text(self) -> str:
+        return "\n".join(self.lines).rstrip("\n") + "\n"
+
+
+def _verdict(report: Report, gate: Gate) -> str:
+    failing = [c for c in report.changes if gate.fails(c)]
+    counts = {s: sum(1 for c in report.changes if c.severity == s) for s in SEVERITIES}
+    tally = (
+        f"{counts[BREAKING]} breaking, {counts[POTENTIALLY_BREAKING]} potentially breaking, "
+        f"{counts[NON_BREAKING]} non-breaking"
+    )
+    accepted = sum(1 for c in report.changes if c.accepted)
+    tally += f"; {accepted} accepted" if accepted else ""
+    if not gate.thresholds:
+        return f"**Verdict: {tally}** (no gate: `--fail-on` not set)."
+    if failing:
+        return f"**Verdict: ❌ fails the gate** ({gate.describe()}): {len(failing)} change(s) at or above it; {tally}."
+    return f"**Verdict: ✅ passes the gate** ({gate.describe()}); {tally}."
+
+
+def _describe(side: SideInfo) -> str:
+    build = f", {md_inline(side.build)}" if side.build else ""
+    return f"version {md_inline(side.version)}{build}, sha256 `{side.sha256[:12]}`"
 
 
 def _summary(report: Report) -> list[str]:
     lines = ["| | Breaking | Potentially breaking | Non-breaking |", "|---|---:|---:|---:|"]
     for level in LEVELS:
-        counts = _counts(report, level)
+        counts = report.counts(level)
         lines.append(
             f"| {_LEVEL_TITLE[level]} | " + " | ".join(str(counts[s]) for s in SEVERITIES) + " |"
         )
@@ -107,55 +173,98 @@ def _summary(report: Report) -> list[str]:
     if source_only:
         lines += [
             "",
-            f"{source_only} Python break(s) are source-only: the wire is compatible, "
-            "but code calling the client must be edited (renames).",
+            f"{source_only} Python break(s) are source-only: the wire is compatible, but code "
+            "using the client must be edited (renames).",
         ]
-    return lines
+    return lines + [""]
 
 
-def _heading(report: Report, operation: str) -> str:
-    if not operation:
-        return _GENERAL
-    old, new = report.names.get(operation, ("", ""))
-    if old and new and old != new:
-        return f"`{operation}` · `{old}` → `{new}`"
-    return f"`{operation}` · `{new or old}`" if new or old else f"`{operation}`"
+def _breaks(report: Report) -> list[Change]:
+    return [c for c in report.by_level("python") if c.severity == BREAKING and not c.accepted]
 
 
-def _row(change: Change) -> str:
-    severity = f"**{change.severity}**" if change.severity == BREAKING else change.severity
-    if change.source_only:
-        severity += " (source-only)"
-    moved = (
-        f"{change.before or '—'} → {change.after or '—'}" if change.before or change.after else ""
+def _break_row(change: Change) -> str:
+    before = md_cell_code(change.call_before or change.subject)
+    after = md_cell_code(change.call_after) if change.call_after else "no replacement"
+    why = change.message + (" (source-only: the wire is unchanged)" if change.source_only else "")
+    return f"| {before} | {after} | {md_cell(why)} |"
+
+
+def _wire_row(change: Change) -> str:
+    return (
+        f"| {md_cell(change.message)} | {md_cell_code(change.where) if change.where else '—'} "
+        f"| {_moved(change)} | {_operations(change)} |"
     )
-    cells = [severity, change.level, change.location or "operation", change.message, moved]
-    return "| " + " | ".join(_cell(text) for text in cells) + " |"
 
 
-def _cell(text: str) -> str:
-    """Table-safe: pipes in annotations (``str | None``) would split the cell."""
-    return " ".join(text.split()).replace("|", "\\|")
+def _python_row(change: Change) -> str:
+    message = change.message + (f"; {'; '.join(change.extra)}" if change.extra else "")
+    return f"| {change.severity} | {md_cell(message)} | {md_cell_code(change.subject)} | {_moved(change)} |"
+
+
+def _accepted_row(change: Change) -> str:
+    return (
+        f"| {change.severity} | {change.level} | {md_cell_code(change.where or change.kind)} "
+        f"| {md_cell(change.accepted)} | `{change.fingerprint[:12]}` |"
+    )
+
+
+def _moved(change: Change) -> str:
+    if not change.before and not change.after:
+        return ""
+    before = md_cell_code(change.before) if change.before else "—"
+    after = md_cell_code(change.after) if change.after else "—"
+    return f"{before} → {after}"
+
+
+def _operations(change: Change) -> str:
+    ops = change.operations
+    if not ops or (len(ops) == 1 and ops[0] == change.subject):
+        return ""
+    shown = ", ".join(md_cell_code(op) for op in ops[:_OPS_SHOWN])
+    more = f" and {len(ops) - _OPS_SHOWN} more" if len(ops) > _OPS_SHOWN else ""
+    return f"{len(ops)}: {shown}{more}"
 
 
 def changelog_entry(report: Report, heading: str) -> str:
-    """A short Markdown section: counts, then the changes most likely to matter, worst first."""
+    """A short Markdown section: counts, what breaks, then the other changes worst first."""
     total = {s: sum(1 for c in report.changes if c.severity == s) for s in SEVERITIES}
     lines = [
         heading,
         "",
         f"Spec sha256 `{report.new.sha256[:12]}`; compared with "
-        f"{report.old.version} ({report.old.build or report.old.sha256[:12]}): "
+        f"{md_inline(report.old.version)} ({md_inline(report.old.build or report.old.sha256[:12])}): "
         f"{total[BREAKING]} breaking, {total[POTENTIALLY_BREAKING]} potentially breaking, "
         f"{total[NON_BREAKING]} non-breaking.",
         "",
     ]
-    ordered = sorted(report.changes, key=lambda c: (SEVERITIES.index(c.severity), c.sort_key()))
-    for change in ordered[:CHANGELOG_LIMIT]:
-        where = f"{change.operation} {change.location}".strip()
-        lines.append(f"- {change.severity}, {change.level}: {where}: {change.message}")
-    if len(ordered) > CHANGELOG_LIMIT:
-        lines.append(f"- … and {len(ordered) - CHANGELOG_LIMIT} more (run `make diff`)")
+    entries: list[tuple[Change, Callable[[Change], str]]] = [
+        (c, _changelog_break) for c in _breaks(report)
+    ]
+    entries += [
+        (c, _changelog_line)
+        for c in sorted(report.changes, key=lambda c: (SEVERITIES.index(c.severity), c.sort_key()))
+        if not (c.level == "python" and c.severity == BREAKING)
+    ]
+    for change, render in entries[:CHANGELOG_LIMIT]:
+        lines.append(render(change))
+    if len(entries) > CHANGELOG_LIMIT:
+        lines.append(f"- … and {len(entries) - CHANGELOG_LIMIT} more (run `make diff`)")
     if not report.changes:
         lines.append("- no wire or Python API changes")
     return "\n".join(lines) + "\n"
+
+
+def _changelog_break(change: Change) -> str:
+    after = md_code(change.call_after) if change.call_after else "no replacement"
+    return f"- breaking, python: {md_code(change.call_before or change.subject)} → {after}: {md_inline(change.message)}"
+
+
+def _changelog_line(change: Change) -> str:
+    where = md_code(change.where) if change.where else ""
+    ops = f" ({len(change.operations)} operations)" if len(change.operations) > 1 else ""
+    return (
+        f"- {change.severity}, {change.level}: {where}{ops}: {md_inline(change.message)}".replace(
+            ":  :", ":"
+        )
+    )

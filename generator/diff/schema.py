@@ -1,8 +1,19 @@
-"""Recursive comparison of two JSON schemas for one operation and one direction.
+"""Compare two JSON schemas in one direction, once per shared schema, with no depth cut-off.
 
-"request" asks: will the server still accept what an old client sends? "response" asks: will an
-old client still understand what the server returns? Tightening hurts requests, loosening hurts
-responses; each check below picks its severity for both directions.
+"request" asks: will the server still accept what an old client sends? "response" asks: will an old
+client still understand what the server returns? ``rules`` holds the severity for both; this module
+only finds the facts and records which direction met them.
+
+A ``$ref`` to a component on both sides (the same schema, or a proven rename) is compared once per
+direction, and the facts inside it are reported against the schema ("schema Address .email"), not
+against every operation that reaches it; ``Walk.users`` remembers who reaches whom, so each fact can
+list its operations. That memo is also the cycle guard: a schema already being compared is not
+entered again. Nothing stops early. ``MAX_NESTING`` only exists so a hostile spec cannot exhaust the
+stack, and reaching it raises ``DiffLimitError``: the diff then fails (exit 2), it never passes.
+
+readOnly properties are not part of a request and writeOnly ones not part of a response (OpenAPI
+3.0, Schema Object): in each direction a property is compared only where it is in play, so a change
+to ``Hook.id`` (readOnly) is a response fact and never a request one.
 """
 
 from __future__ import annotations
@@ -10,336 +21,307 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..build.admit import resolve_pointer
-from .changes import BREAKING, NON_BREAKING, POTENTIALLY_BREAKING, Change
+from ..diagnostics import json_pointer
+from . import nodes
+from .changes import REQUEST
+from .nodes import SCHEMA_PREFIX, DiffLimitError, show
 
-MAX_DEPTH = 12  # schemas nest ~6 deep here; the bound stops runaway recursion on odd specs
+MAX_NESTING = (
+    250  # schema levels on one path; real specs use < 30; past this the diff fails (exit 2)
+)
 _TIGHTER_IF_HIGHER = ("minLength", "minimum", "minItems", "minProperties")
 _TIGHTER_IF_LOWER = ("maxLength", "maximum", "maxItems", "maxProperties")
-_OPAQUE = ("pattern", "format", "multipleOf", "exclusiveMinimum", "exclusiveMaximum", "uniqueItems")
+_OPAQUE = ("multipleOf", "exclusiveMinimum", "exclusiveMaximum", "uniqueItems")
+
+Owner = tuple[str, str]  # ("op", "GET /x"), ("schema", "Old\0New") or ("spec", "servers")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One raw fact, before facts met in several directions or operations are merged."""
+
+    kind: str
+    direction: str  # REQUEST, RESPONSE, or "" when direction does not apply
+    owner: Owner
+    location: str  # inside the owner: "request body.customer", ".email" (for a schema)
+    message: str
+    before: str = ""
+    after: str = ""
+    pointer: str = ""
+    pointer_side: str = "new"
+
+
+@dataclass(frozen=True, slots=True)
+class Spot:
+    """Where in both documents a comparison is: the report's location and the two JSON pointers."""
+
+    where: str
+    old: str
+    new: str
+
+    def child(self, label: str, *parts: object) -> Spot:
+        suffix = json_pointer(parts)[1:]
+        return Spot(self.where + label, self.old + suffix, self.new + suffix)
 
 
 @dataclass
-class Collector:
-    """The two documents being compared and the changes found so far."""
+class Walk:
+    """The two documents, the proven schema renames, and what the comparison found."""
 
     old: dict[str, Any]
     new: dict[str, Any]
-    changes: list[Change] = field(default_factory=list)
+    renames: dict[str, str]  # old schema name -> new schema name
+    findings: list[Finding] = field(default_factory=list)
+    users: dict[Owner, set[Owner]] = field(default_factory=dict)  # schema owner -> who reaches it
+    _done: set[tuple[Owner, str]] = field(default_factory=set)
 
-    def add(
+    def found(
         self,
-        severity: str,
         kind: str,
-        operation: str,
-        location: str,
+        owner: Owner,
+        where: str,
         message: str,
+        *,
         before: object = "",
         after: object = "",
+        direction: str = "",
+        pointer: str = "",
+        side: str = "new",
     ) -> None:
-        self.changes.append(
-            Change(
-                "wire", severity, kind, operation, location, message, _show(before), _show(after)
+        self.findings.append(
+            Finding(
+                kind, direction, owner, where, message, show(before), show(after), pointer, side
             )
         )
 
+    def operations_of(self, owner: Owner) -> tuple[str, ...]:
+        """Every operation that reaches ``owner``, through any chain of schemas."""
+        if owner[0] == "op":
+            return (owner[1],)
+        seen, stack, found = {owner}, [owner], set()
+        while stack:
+            for user in self.users.get(stack.pop(), ()):
+                if user[0] == "op":
+                    found.add(user[1])
+                elif user not in seen:
+                    seen.add(user)
+                    stack.append(user)
+        return tuple(sorted(found))
 
-def _show(value: object) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list | tuple | set | frozenset):
-        return ", ".join(sorted(_show(v) for v in value))
-    return repr(value)
+    def schema(self, owner: Owner, direction: str, depth: int) -> None:
+        """Compare a component pair once per direction; later users only record their use."""
+        if (owner, direction) in self._done:
+            return
+        self._done.add((owner, direction))
+        old_name, new_name = owner[1].split("\0")
+        spot = Spot(
+            "", SCHEMA_PREFIX + nodes.escape(old_name), SCHEMA_PREFIX + nodes.escape(new_name)
+        )
+        a, b = nodes.at(self.old, spot.old), nodes.at(self.new, spot.new)
+        Pair(self, owner, direction).compare(a, b, spot, depth)
 
 
-def deref(data: dict[str, Any], node: Any, limit: int = 20) -> Any:
-    """Follow local $refs (bounded: a ref chain can loop); a dangling one reads as empty."""
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and limit > 0:
-        try:
-            node = resolve_pointer(data, node["$ref"])
-        except KeyError:
-            return {}
-        limit -= 1
-    return node
+def schema_owner(old_name: str, new_name: str) -> Owner:
+    return ("schema", f"{old_name}\0{new_name}")
 
 
-class SchemaDiff:
-    """Compares schemas for one operation and one direction ("request" or "response")."""
+def owner_label(owner: Owner) -> str:
+    """How a report names the owner: the operation, or ``schema New`` (``schema Old → New``)."""
+    if owner[0] != "schema":
+        return owner[1]
+    old_name, new_name = owner[1].split("\0")
+    return f"schema {new_name}" if old_name == new_name else f"schema {old_name} → {new_name}"
 
-    def __init__(self, out: Collector, label: str, direction: str) -> None:
-        self.out, self.label, self.direction = out, label, direction
+
+class Pair:
+    """Compares schemas for one owner and one direction."""
+
+    def __init__(self, walk: Walk, owner: Owner, direction: str) -> None:
+        self.walk, self.owner, self.direction = walk, owner, direction
 
     def emit(
         self,
-        request_sev: str,
-        response_sev: str,
-        what: str,
-        where: str,
+        kind: str,
+        spot: Spot,
         message: str,
         before: object = "",
         after: object = "",
+        side: str = "new",
     ) -> None:
-        severity = request_sev if self.direction == "request" else response_sev
-        self.out.add(
-            severity, f"{self.direction}-{what}", self.label, where, message, before, after
+        pointer = spot.old if side == "old" else spot.new
+        self.walk.found(
+            kind,
+            self.owner,
+            spot.where,
+            message,
+            before=before,
+            after=after,
+            direction=self.direction,
+            pointer=pointer,
+            side=side,
         )
 
-    def compare(
-        self,
-        a_raw: Any,
-        b_raw: Any,
-        where: str,
-        depth: int = 0,
-        stack: frozenset[tuple[str, str]] = frozenset(),
-    ) -> None:
-        if a_raw is None or b_raw is None or depth > MAX_DEPTH:
+    def compare(self, a_raw: Any, b_raw: Any, spot: Spot, depth: int = 0) -> None:
+        """Compare ``a_raw`` (OLD) with ``b_raw`` (NEW) at ``spot``."""
+        if depth > MAX_NESTING:
+            raise DiffLimitError(
+                f"schemas nest more than {MAX_NESTING} levels at {spot.new or spot.old}; "
+                "the diff cannot give a verdict"
+            )
+        if a_raw is None or b_raw is None:
             return
-        refs = (_ref_name(a_raw), _ref_name(b_raw))
-        if (
-            refs != ("", "") and refs in stack
-        ):  # a cycle: this pair is already being compared above us
+        ref_a, ref_b = nodes.component_of(a_raw), nodes.component_of(b_raw)
+        if ref_a and ref_b and self.walk.renames.get(ref_a, ref_a) == ref_b:
+            self._wrapper(a_raw, b_raw, spot)
+            target = schema_owner(ref_a, ref_b)
+            self.walk.users.setdefault(target, set()).add(self.owner)
+            self.walk.schema(target, self.direction, depth + 1)
             return
-        stack = stack | {refs}
-        a, b = _flatten(self.out.old, a_raw), _flatten(self.out.new, b_raw)
-        if not self._scalars(a, b, where):
-            return
-        self._properties(a, b, where, depth, stack)
+        a, old_ptr = nodes.flatten(self.walk.old, a_raw, spot.old, depth, MAX_NESTING)
+        b, new_ptr = nodes.flatten(self.walk.new, b_raw, spot.new, depth, MAX_NESTING)
+        spot = Spot(spot.where, old_ptr, new_ptr)
+        if not self._scalars(a, b, spot):
+            return  # the type changed: what is inside no longer lines up
+        self._properties(a, b, spot, depth)
         if isinstance(a.get("items"), dict) and isinstance(b.get("items"), dict):
-            self.compare(a["items"], b["items"], where + "[]", depth + 1, stack)
-        extra_a, extra_b = a.get("additionalProperties"), b.get("additionalProperties")
-        if isinstance(extra_a, dict) and isinstance(extra_b, dict):
-            self.compare(extra_a, extra_b, where + "{*}", depth + 1, stack)
-        elif extra_a is not None and extra_b is not None and bool(extra_a) != bool(extra_b):
-            self.emit(
-                BREAKING if not extra_b else NON_BREAKING,
-                POTENTIALLY_BREAKING,
-                "additional-properties-changed",
-                where,
-                "additionalProperties changed",
-                before=bool(extra_a),
-                after=bool(extra_b),
-            )
+            self.compare(a["items"], b["items"], spot.child("[]", "items"), depth + 1)
+        self._additional(a, b, spot, depth)
         for combinator in ("oneOf", "anyOf"):
-            self._variants(combinator, a.get(combinator), b.get(combinator), where, depth, stack)
+            self._variants(combinator, a.get(combinator), b.get(combinator), spot, depth)
 
-    def _scalars(self, a: dict[str, Any], b: dict[str, Any], where: str) -> bool:
-        """Compare type, nullability, enum, constraints; False when the type changed (stop there)."""
-        ta, tb = _types(a), _types(b)
+    def _wrapper(self, a: dict[str, Any], b: dict[str, Any], spot: Spot) -> None:
+        """Flags a ``$ref`` wrapper carries itself (``allOf: [$ref], nullable: true``)."""
+        self._nullable(nodes.nullable(a), nodes.nullable(b), spot)
+        if a.get("default") != b.get("default"):
+            self.emit(
+                "default-changed", spot, "default changed", a.get("default"), b.get("default")
+            )
+
+    def _scalars(self, a: dict[str, Any], b: dict[str, Any], spot: Spot) -> bool:
+        """Type, nullability, enum, constraints; False when the type changed (stop there)."""
+        ta, tb = nodes.types(a), nodes.types(b)
         if ta and tb and ta != tb:
-            self.emit(
-                BREAKING, BREAKING, "type-changed", where, "type changed", before=ta, after=tb
-            )
+            kind = {
+                ("integer", "number"): "type-generalized",
+                ("number", "integer"): "type-specialized",
+            }.get((ta, tb), "type-changed")
+            self.emit(kind, spot, f"type {ta} → {tb}", ta, tb)
             return False
-        na, nb = _nullable(a), _nullable(b)
-        if na != nb:
+        self._nullable(nodes.nullable(a), nodes.nullable(b), spot)
+        self._enum(a.get("enum"), b.get("enum"), spot)
+        self._constraints(a, b, spot)
+        if a.get("default") != b.get("default"):
             self.emit(
-                NON_BREAKING if nb else BREAKING,
-                POTENTIALLY_BREAKING if nb else NON_BREAKING,
-                "nullable-changed",
-                where,
-                "may now be null" if nb else "may no longer be null",
-                before=na,
-                after=nb,
+                "default-changed", spot, "default changed", a.get("default"), b.get("default")
             )
-        ea, eb = a.get("enum"), b.get("enum")
-        if isinstance(ea, list) and isinstance(eb, list):
-            gone, new = [v for v in ea if v not in eb], [v for v in eb if v not in ea]
-            for value in gone:
-                self.emit(
-                    BREAKING,
-                    NON_BREAKING,
-                    "enum-value-removed",
-                    where,
-                    f"enum value {value!r} removed",
-                    before=str(value),
-                )
-            for value in new:
-                self.emit(
-                    NON_BREAKING,
-                    POTENTIALLY_BREAKING,
-                    "enum-value-added",
-                    where,
-                    f"enum value {value!r} added",
-                    after=str(value),
-                )
-        elif isinstance(ea, list) != isinstance(eb, list):
-            closed = isinstance(eb, list)
-            self.emit(
-                BREAKING if closed else NON_BREAKING,
-                NON_BREAKING if closed else POTENTIALLY_BREAKING,
-                "enum-added" if closed else "enum-removed",
-                where,
-                "values now restricted to an enum" if closed else "enum restriction lifted",
-            )
-        self._constraints(a, b, where)
-        for flag in ("readOnly", "writeOnly"):
-            if bool(a.get(flag)) != bool(b.get(flag)):
-                self.emit(
-                    POTENTIALLY_BREAKING,
-                    POTENTIALLY_BREAKING,
-                    f"{flag.lower()}-changed",
-                    where,
-                    f"{flag} changed",
-                    before=bool(a.get(flag)),
-                    after=bool(b.get(flag)),
-                )
+        if a.get("format") != b.get("format"):
+            before, after = a.get("format") or "", b.get("format") or ""
+            self.emit("format-changed", spot, "format changed", before, after)
         return True
 
-    def _constraints(self, a: dict[str, Any], b: dict[str, Any], where: str) -> None:
+    def _nullable(self, na: bool, nb: bool, spot: Spot) -> None:
+        if na != nb:
+            message = "may now be null" if nb else "may no longer be null"
+            self.emit("nullable-added" if nb else "nullable-removed", spot, message, na, nb)
+
+    def _enum(self, ea: Any, eb: Any, spot: Spot) -> None:
+        if isinstance(ea, list) and isinstance(eb, list):
+            for value in [v for v in ea if v not in eb]:
+                self.emit("enum-value-removed", spot, f"enum value {show(value)} removed", value)
+            for value in [v for v in eb if v not in ea]:
+                self.emit("enum-value-added", spot, f"enum value {show(value)} added", "", value)
+        elif isinstance(eb, list) and not isinstance(ea, list):
+            self.emit("enum-added", spot, "values now restricted to an enum", "", eb)
+        elif isinstance(ea, list) and not isinstance(eb, list):
+            self.emit("enum-removed", spot, "enum restriction lifted", ea, "")
+
+    def _constraints(self, a: dict[str, Any], b: dict[str, Any], spot: Spot) -> None:
         for key in _TIGHTER_IF_HIGHER + _TIGHTER_IF_LOWER:
             va, vb = a.get(key), b.get(key)
-            if va == vb or not _number_or_none(va) or not _number_or_none(vb):
+            if va == vb or not (nodes.number_or_none(va) and nodes.number_or_none(vb)):
                 continue
             if va is None or vb is None:
                 tighter = vb is not None
             else:
                 tighter = vb > va if key in _TIGHTER_IF_HIGHER else vb < va
-            self.emit(
-                BREAKING if tighter else NON_BREAKING,
-                NON_BREAKING if tighter else POTENTIALLY_BREAKING,
-                "constraint-tightened" if tighter else "constraint-relaxed",
-                where,
-                f"{key} {'tightened' if tighter else 'relaxed'}",
-                before=f"{key}={va}",
-                after=f"{key}={vb}",
+            kind, verb = (
+                ("constraint-tightened", "tightened")
+                if tighter
+                else ("constraint-relaxed", "relaxed")
             )
-        for key in _OPAQUE:  # no order to reason about: flag and let a human judge
-            if a.get(key) != b.get(key):
-                self.emit(
-                    POTENTIALLY_BREAKING,
-                    POTENTIALLY_BREAKING,
-                    f"{key.lower()}-changed",
-                    where,
-                    f"{key} changed",
-                    before=f"{key}={a.get(key)}",
-                    after=f"{key}={b.get(key)}",
-                )
+            self.emit(kind, spot, f"{key} {verb}", f"{key}={show(va)}", f"{key}={show(vb)}")
+        pa, pb = a.get("pattern"), b.get("pattern")
+        if pa != pb:
+            kind, message = (
+                ("pattern-removed", "pattern removed")
+                if pb is None
+                else ("pattern-changed", "pattern set or changed")
+            )
+            self.emit(kind, spot, message, pa or "", pb or "")
+        for key in _OPAQUE:  # no order to reason about: a new one tightens, a dropped one relaxes
+            va, vb = a.get(key), b.get(key)
+            if va != vb:
+                kind = "constraint-relaxed" if vb is None else "constraint-tightened"
+                self.emit(kind, spot, f"{key} changed", f"{key}={show(va)}", f"{key}={show(vb)}")
 
-    def _properties(
-        self,
-        a: dict[str, Any],
-        b: dict[str, Any],
-        where: str,
-        depth: int,
-        stack: frozenset[tuple[str, str]],
-    ) -> None:
-        pa, pb = a.get("properties") or {}, b.get("properties") or {}
-        ra, rb = set(a.get("required") or []), set(b.get("required") or [])
+    def _properties(self, a: dict[str, Any], b: dict[str, Any], spot: Spot, depth: int) -> None:
+        pa, ra = self._in_play(a)
+        pb, rb = self._in_play(b)
         for name in sorted(pa.keys() - pb.keys()):
-            self.emit(
-                POTENTIALLY_BREAKING,
-                POTENTIALLY_BREAKING,
-                "property-removed",
-                f"{where}.{name}",
-                "property removed"
-                + (
-                    "; the server may reject or drop it"
-                    if self.direction == "request"
-                    else "; code reading it gets nothing"
-                ),
-                before=name,
-            )
+            kind = "required-property-removed" if name in ra else "property-removed"
+            message = f"property removed{self._note(b, name)}"
+            self.emit(kind, spot.child(f".{name}", "properties", name), message, name, "", "old")
         for name in sorted(pb.keys() - pa.keys()):
-            required = name in rb
-            self.emit(
-                BREAKING if required else NON_BREAKING,
-                NON_BREAKING,
-                (
-                    "property-added-required"
-                    if required and self.direction == "request"
-                    else "property-added"
-                ),
-                f"{where}.{name}",
-                "new required property" if required else "new optional property",
-                after=name,
-            )
+            kind = "property-added-required" if name in rb else "property-added"
+            words = "new required property" if name in rb else "new optional property"
+            message = f"{words}{self._note(a, name)}"
+            self.emit(kind, spot.child(f".{name}", "properties", name), message, "", name)
         for name in sorted(pa.keys() & pb.keys()):
+            here = spot.child(f".{name}", "properties", name)
             if (name in ra) != (name in rb):
                 now = name in rb
-                self.emit(
-                    BREAKING if now else NON_BREAKING,
-                    NON_BREAKING if now else POTENTIALLY_BREAKING,
-                    "property-now-required" if now else "property-now-optional",
-                    f"{where}.{name}",
-                    "now required" if now else "now optional (may be missing)",
-                    before="required" if not now else "optional",
-                    after="required" if now else "optional",
-                )
-            self.compare(pa[name], pb[name], f"{where}.{name}", depth + 1, stack)
+                kind = "property-became-required" if now else "property-became-optional"
+                message = "now required" if now else "now optional (may be missing)"
+                states = ("optional", "required") if now else ("required", "optional")
+                self.emit(kind, here, message, *states)
+            self.compare(pa[name], pb[name], here, depth + 1)
 
-    def _variants(
-        self,
-        combinator: str,
-        a: Any,
-        b: Any,
-        where: str,
-        depth: int,
-        stack: frozenset[tuple[str, str]],
-    ) -> None:
+    def _in_play(self, node: dict[str, Any]) -> tuple[dict[str, Any], set[str]]:
+        """Properties (and required names) that exist in this direction."""
+        hidden = "readOnly" if self.direction == REQUEST else "writeOnly"
+        props = {
+            str(k): v
+            for k, v in (node.get("properties") or {}).items()
+            if not (isinstance(v, dict) and nodes.flag(v, hidden))
+        }
+        return props, {str(r) for r in node.get("required") or []} & props.keys()
+
+    def _note(self, other: dict[str, Any], name: str) -> str:
+        """Why a property appears or vanishes in this direction while both sides have it."""
+        prop = (other.get("properties") or {}).get(name)
+        if not isinstance(prop, dict):
+            return ""
+        if self.direction == REQUEST and nodes.flag(prop, "readOnly"):
+            return " from requests (it is read-only on the other side)"
+        if self.direction != REQUEST and nodes.flag(prop, "writeOnly"):
+            return " from responses (it is write-only on the other side)"
+        return ""
+
+    def _additional(self, a: dict[str, Any], b: dict[str, Any], spot: Spot, depth: int) -> None:
+        extra_a, extra_b = a.get("additionalProperties"), b.get("additionalProperties")
+        if isinstance(extra_a, dict) and isinstance(extra_b, dict):
+            self.compare(extra_a, extra_b, spot.child("{*}", "additionalProperties"), depth + 1)
+        elif extra_a is not None and extra_b is not None and bool(extra_a) != bool(extra_b):
+            kind = "additional-properties-widened" if extra_b else "additional-properties-narrowed"
+            self.emit(kind, spot, "additionalProperties changed", bool(extra_a), bool(extra_b))
+
+    def _variants(self, combinator: str, a: Any, b: Any, spot: Spot, depth: int) -> None:
         if not isinstance(a, list) or not isinstance(b, list):
             return
         if len(a) == len(b):
             for index, (va, vb) in enumerate(zip(a, b, strict=True)):
-                self.compare(va, vb, f"{where}<{combinator}[{index}]>", depth + 1, stack)
+                here = spot.child(f"<{combinator}[{index}]>", combinator, index)
+                self.compare(va, vb, here, depth + 1)
             return
-        more = len(b) > len(a)
-        self.emit(
-            NON_BREAKING if more else BREAKING,
-            POTENTIALLY_BREAKING if more else NON_BREAKING,
-            f"{combinator.lower()}-variants-changed",
-            where,
-            f"{combinator} alternatives changed",
-            before=str(len(a)),
-            after=str(len(b)),
-        )
-
-
-def _ref_name(node: Any) -> str:
-    """The component a schema stands for, also through an `allOf: [$ref]` wrapper (cycle detection)."""
-    if not isinstance(node, dict):
-        return ""
-    members = node.get("allOf")
-    if isinstance(members, list) and len(members) == 1:
-        node = members[0]
-    ref = node.get("$ref") if isinstance(node, dict) else None
-    return ref if isinstance(ref, str) else ""
-
-
-def _flatten(data: dict[str, Any], node: Any, depth: int = 0) -> dict[str, Any]:
-    """Resolve $ref and merge allOf members, so `allOf: [$ref: X]` wrappers compare like X."""
-    node = deref(data, node)
-    if not isinstance(node, dict):
-        return {}
-    merged = {k: v for k, v in node.items() if k != "allOf"}
-    members = node.get("allOf") or []
-    for member in members if depth < MAX_DEPTH else []:
-        part = _flatten(data, member, depth + 1)
-        merged["properties"] = {
-            **(part.get("properties") or {}),
-            **(merged.get("properties") or {}),
-        }
-        merged["required"] = sorted(
-            set(merged.get("required") or []) | set(part.get("required") or [])
-        )
-        for key, value in part.items():
-            merged.setdefault(key, value)
-        if not merged["properties"]:
-            del merged["properties"]
-        if not merged["required"]:
-            del merged["required"]
-    return merged
-
-
-def _types(node: dict[str, Any]) -> str:
-    value = node.get("type")
-    types = [value] if isinstance(value, str) else [t for t in value or [] if isinstance(t, str)]
-    return ",".join(sorted(t for t in types if t != "null"))
-
-
-def _nullable(node: dict[str, Any]) -> bool:
-    value = node.get("type")
-    return bool(node.get("nullable")) or (isinstance(value, list) and "null" in value)
-
-
-def _number_or_none(value: Any) -> bool:
-    return value is None or (isinstance(value, int | float) and not isinstance(value, bool))
+        kind = "variants-added" if len(b) > len(a) else "variants-removed"
+        self.emit(kind, spot, f"{combinator} alternatives {len(a)} → {len(b)}", len(a), len(b))

@@ -1,9 +1,16 @@
-"""Spec variants for the diff tests; every generation is cached per spec sha (each costs ~3 s)."""
+"""Helpers for the diff tests: specs as small dicts, variants of the real spec, cached sides.
+
+Every side is built once per session: the diff's own side cache lives in a session temp folder
+(``NORCE_CODEGEN_CACHE``), so CLI runs in forked workers reuse it too and nothing is written into
+the project.
+"""
 
 from __future__ import annotations
 
 import copy
-import hashlib
+import json
+import os
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -11,31 +18,54 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.build import pipeline
-from generator.build.pipeline import Result, build
-from generator.diff import changelog
-from generator.diff import specs as diff
+from generator.diff.changes import Change
+from generator.diff.inputs import Input
+from generator.diff.sides import CACHE_ENV, Side, side_of
 from generator.diff.specs import Report, compare
 from generator.settings import PROJECT_ROOT, load_settings
 
 SPEC = PROJECT_ROOT / "spec" / "norce-checkout-order.yaml"
-_CACHE: dict[str, Result] = {}
+CORPUS = Path(__file__).resolve().parent / "corpus"
+if str(CORPUS) not in sys.path:
+    sys.path.insert(0, str(CORPUS))
+
+Variants = Callable[[str, Callable[[dict[str, Any]], None]], Path]
+_SIDES: dict[Path, Side] = {}
 
 
-def cached_build(path: Path, settings: Any, *args: Any) -> Result:
-    key = hashlib.sha256(Path(path).read_bytes()).hexdigest()
-    if key not in _CACHE:
-        _CACHE[key] = build(Path(path), settings, *args)
-    return _CACHE[key]
+@pytest.fixture(scope="session", autouse=True)
+def _side_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The diff's side cache in a session folder: built once, never written into the project."""
+    previous = os.environ.get(CACHE_ENV)
+    os.environ[CACHE_ENV] = str(tmp_path_factory.mktemp("diff-cache"))
+    yield
+    if previous is None:
+        os.environ.pop(CACHE_ENV, None)
+    else:
+        os.environ[CACHE_ENV] = previous
 
 
-@pytest.fixture(autouse=True)
-def _reuse_builds(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The CLI, diff and changelog build through these names: serve them from the cache."""
-    monkeypatch.setattr(diff, "build", cached_build)
-    monkeypatch.setattr(changelog, "build", cached_build)
-    # cli imports the pipeline inside its handlers, so it reads build from the module at call time.
-    monkeypatch.setattr(pipeline, "build", cached_build)
+def side(path: Path) -> Side:
+    if path not in _SIDES:
+        _SIDES[path] = side_of(Input(str(path), path, None, path.name, str(path)), load_settings())
+    return _SIDES[path]
+
+
+def report(old: Path, new: Path) -> Report:
+    return compare(side(old), side(new), "OLD", "NEW")
+
+
+def find(result: Report | list[Change], level: str, kind: str) -> list[Change]:
+    changes = result.changes if isinstance(result, Report) else result
+    return [c for c in changes if c.level == level and c.kind == kind]
+
+
+def write_spec(path: Path, data: dict[str, Any]) -> Path:
+    if path.suffix == ".json":
+        path.write_text(json.dumps(data), "utf-8")
+    else:
+        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
+    return path
 
 
 @pytest.fixture(scope="session")
@@ -45,9 +75,7 @@ def spec_data() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="session")
-def variants(
-    tmp_path_factory: pytest.TempPathFactory, spec_data: dict[str, Any]
-) -> Callable[[str, Callable[[dict[str, Any]], None]], Path]:
+def variants(tmp_path_factory: pytest.TempPathFactory, spec_data: dict[str, Any]) -> Variants:
     """Write ``spec_data`` edited by ``edit`` to a file named ``name`` (one per name)."""
     root = tmp_path_factory.mktemp("variants")
 
@@ -56,18 +84,51 @@ def variants(
         if not path.exists():
             data = copy.deepcopy(spec_data)
             edit(data)
-            path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
+            write_spec(path, data)
         return path
 
     return make
 
 
 @pytest.fixture(scope="session")
-def report_for() -> Iterator[Callable[[Path], Report]]:
-    """Report of the real spec (OLD) against a variant file (NEW)."""
-    settings = load_settings()
+def norce_variant(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
+    """A named variant of the real spec from ``corpus/norce_variants.py``, written once."""
+    from norce_variants import write_variant
 
-    def run(path: Path) -> Report:
-        return compare(cached_build(SPEC, settings), cached_build(path, settings), "OLD", "NEW")
+    root = tmp_path_factory.mktemp("norce-variants")
 
-    yield run
+    def make(name: str) -> Path:
+        path = root / f"{name}.yaml"
+        if not path.exists():
+            write_variant(SPEC, name, path)
+        return path
+
+    return make
+
+
+def api(
+    paths: dict[str, Any], schemas: dict[str, Any] | None = None, **extra: Any
+) -> dict[str, Any]:
+    """A small OpenAPI 3.0 document."""
+    document: dict[str, Any] = {
+        "openapi": "3.0.3",
+        "info": {"title": "T", "version": "1"},
+        "paths": paths,
+        "components": {"schemas": schemas or {}},
+    }
+    document.update(extra)
+    return document
+
+
+def body_op(request: str | None, response: str | None, **extra: Any) -> dict[str, Any]:
+    """An operation with ``$ref`` request and 200 response bodies (either may be None)."""
+    op: dict[str, Any] = {"responses": {"200": {"description": "ok"}}, **extra}
+    if request:
+        op["requestBody"] = {
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{request}"}}}
+        }
+    if response:
+        op["responses"]["200"]["content"] = {
+            "application/json": {"schema": {"$ref": f"#/components/schemas/{response}"}}
+        }
+    return op

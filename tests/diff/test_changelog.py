@@ -7,8 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from diff_support import SPEC, cached_build
+from diff_support import SPEC
 
+from generator.build.pipeline import build
 from generator.build.stamp import strip_header
 from generator.build.write import write_tree
 from generator.cli import EXIT_OK, main
@@ -27,7 +28,7 @@ def _new_build(data: dict[str, Any]) -> None:
 
 def _generate(spec: Path, out: Path) -> dict[str, bytes]:
     settings = load_settings()
-    files = with_changelog(cached_build(spec, settings), out, settings)
+    files = with_changelog(build(spec, settings), out, settings)
     write_tree(out, files)
     return files
 
@@ -53,7 +54,7 @@ def test_changelog_entries(
         "## 0.1 — Build 2026-01-12"
     )
     assert top < older and log.count("# Changelog") == 1
-    assert "breaking, wire: DELETE /api/v0/checkout/orders/{order_id}: operation removed" in log
-    assert "breaking, python: DELETE /api/v0/checkout/orders/{order_id} " in log
+    assert "- breaking, wire: `DELETE /api/v0/checkout/orders/{order_id}`: operation removed" in log
+    assert "- breaking, python: `client.delete_checkout_order(order_id)` → no replacement" in log
     assert strip_header(second[SPEC_COPY]) == newer.read_bytes()
     assert _generate(newer, out) == second

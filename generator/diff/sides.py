@@ -1,0 +1,202 @@
+"""Build one side of a diff: validate and generate the spec in memory, then keep what the diff reads.
+
+A side is generated exactly as ``generate`` would, but without black (the API is the same) and
+without writing anything into the project. What the comparison needs is kept in a ``Side``: the
+parsed spec (for the wire diff), the operations the IR made (for method names), and the package's
+public surface (``surface.extract``). A Side is plain JSON, so it can be cached: the key covers the
+spec bytes and everything the generated code depends on (``freshness.input_key``), so a cached side
+is the side a fresh build would give. Both sides build in parallel, one process each.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import tempfile
+import warnings
+from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from ..build import pipeline
+from ..build.freshness import input_key
+from ..diagnostics import Diagnostic, SpecError
+from ..settings import PROJECT_ROOT
+from .inputs import Input
+from .surface import Surface, extract
+
+SIDE_FORMAT = "norce-diff-side-1"  # bump when Side's shape or the surface's facets change
+CACHE_ENV = "NORCE_CODEGEN_CACHE"
+
+
+@dataclass(frozen=True, slots=True)
+class Op:
+    """One operation as the IR named it."""
+
+    method: str  # upper case
+    path: str
+    operation_id: str
+    python_name: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+@dataclass(frozen=True, slots=True)
+class Side:
+    """Everything the comparison reads about one spec."""
+
+    sha256: str
+    version: str
+    build: str
+    package: str
+    client: str
+    data: dict[str, Any]  # the parsed spec, JSON-normalised (the same on both sides)
+    operations: tuple[Op, ...]
+    surface: Surface
+
+    def to_json(self) -> bytes:
+        body = asdict(self)
+        body["format"] = SIDE_FORMAT
+        return json.dumps(body, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+    @classmethod
+    def from_json(cls, raw: bytes) -> Side | None:
+        try:
+            body = json.loads(raw)
+            if body.pop("format") != SIDE_FORMAT:
+                return None
+            body["operations"] = tuple(Op(**op) for op in body["operations"])
+            return cls(**body)
+        except (ValueError, KeyError, TypeError):
+            return None
+
+
+def build_sides(
+    inputs: tuple[Input, Input], settings: Mapping[str, Any], cache: bool
+) -> tuple[Side, Side]:
+    """Both sides, built in parallel; SpecError naming every side that is broken."""
+    results: list[Side | list[Diagnostic]]
+    jobs = [
+        (item, name, dict(settings), cache)
+        for item, name in zip(inputs, ("OLD", "NEW"), strict=True)
+    ]
+    if _can_fork() and not _same_input(*inputs):
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
+            results = list(pool.map(_side_job, jobs))
+    else:
+        results = [_side_job(jobs[0])]
+        results.append(results[0] if _same_input(*inputs) else _side_job(jobs[1]))
+    problems = [d for r in results if isinstance(r, list) for d in r]
+    if problems:
+        raise SpecError(problems)
+    old, new = results
+    assert isinstance(old, Side) and isinstance(new, Side)
+    return old, new
+
+
+def _same_input(a: Input, b: Input) -> bool:
+    return (a.path is not None and a.path == b.path) or (a.blob is not None and a.blob == b.blob)
+
+
+def _can_fork() -> bool:
+    # Forking a process that runs threads can deadlock; the CLI runs none, a host program may.
+    return "fork" in multiprocessing.get_all_start_methods() and _thread_count() == 1
+
+
+def _thread_count() -> int:
+    import threading
+
+    return threading.active_count()
+
+
+def _side_job(job: tuple[Input, str, dict[str, Any], bool]) -> Side | list[Diagnostic]:
+    """Run in a worker: a Side, or the diagnostics naming the side (exceptions do not pickle well)."""
+    item, name, settings, cache = job
+    try:
+        return side_of(item, settings, cache)
+    except SpecError as exc:
+        return [Diagnostic(f"[{name}] {item.label}", d.pointer, d.message) for d in exc.diagnostics]
+    except RecursionError:
+        return [Diagnostic(f"[{name}] {item.label}", "#", "the spec nests too deeply to generate")]
+    except Exception as exc:  # a generator bug on this spec: one clear line, never a traceback
+        message = (
+            f"the generator failed on this spec ({type(exc).__name__}: {exc}); please report it"
+        )
+        return [Diagnostic(f"[{name}] {item.label}", "#", message)]
+
+
+def side_of(item: Input, settings: Mapping[str, Any], cache: bool = True) -> Side:
+    """Build (or read from the cache) the Side of one input."""
+    with tempfile.TemporaryDirectory(prefix="norce-diff-") as tmp:
+        path = item.path
+        if path is None:
+            assert item.blob is not None
+            path = Path(tmp) / item.name
+            path.write_bytes(item.blob)
+        key = _cache_key(path, settings) if cache else ""
+        cached = _cache_read(key) if key else None
+        if cached is not None:
+            return cached
+        with (
+            warnings.catch_warnings()
+        ):  # DCG's notes on formats it maps to str are not ours to print
+            warnings.simplefilter("ignore")
+            side = side_from_result(pipeline.build(path, settings, formatted=False))
+        if key:
+            _cache_write(key, side)
+        return side
+
+
+def side_from_result(result: pipeline.Result) -> Side:
+    """The Side of a generation that already ran (``generate`` has one for the CHANGELOG)."""
+    return Side(
+        sha256=result.doc.sha256,
+        version=result.api.version,
+        build=result.api.build,
+        package=result.api.package,
+        client=result.api.client_class,
+        data=json.loads(json.dumps(result.doc.data, default=str)),
+        operations=tuple(
+            Op(op.method.upper(), op.path, op.operation_id, op.python_name)
+            for op in result.api.operations
+        ),
+        surface=extract(result.files, result.api.package),
+    )
+
+
+# --- cache: one JSON file per key, written atomically; any failure is a miss -------------------
+
+
+def _cache_dir() -> Path:
+    return Path(os.environ.get(CACHE_ENV) or PROJECT_ROOT / ".cache") / "diff-sides"
+
+
+def _cache_key(path: Path, settings: Mapping[str, Any]) -> str:
+    return hashlib.sha256(f"{SIDE_FORMAT}\0{input_key(path, settings)}".encode()).hexdigest()
+
+
+def _cache_read(key: str) -> Side | None:
+    try:
+        raw = (_cache_dir() / f"{key}.json").read_bytes()
+    except OSError:
+        return None
+    return Side.from_json(raw)
+
+
+def _cache_write(key: str, side: Side) -> None:
+    folder = _cache_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(side.to_json())
+        os.replace(tmp, folder / f"{key}.json")
+    except OSError:
+        return  # a read-only checkout or a full disk: diff without caching
