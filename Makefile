@@ -46,10 +46,13 @@ check: $(STAMP)
 
 # Spec diff for review: `make diff` = spec at git HEAD vs the working copy;
 # `make diff BASE=<rev|file>`, `make diff DIFF_ARGS="--format json --fail-on breaking"`.
+# Only the report goes to stdout (`make diff > report.md`): set-up output goes to stderr, and
+# the command itself is not echoed.
 BASE ?= HEAD
 SPEC ?= spec/norce-checkout-order.yaml
-diff: $(STAMP)
-	$(PY) -m generator diff $(BASE) $(SPEC) $(DIFF_ARGS)
+diff:
+	@$(MAKE) --no-print-directory --silent install >&2
+	@$(PY) -m generator diff $(BASE) $(SPEC) $(DIFF_ARGS)
 
 # Vendor into another repo: `make vendor DEST=../acme/src/acme PACKAGE=norce_order` (DEST/PACKAGE is written);
 # `make verify COPY=../acme/src/acme/norce_order` checks a copy against its MANIFEST.json and the spec.

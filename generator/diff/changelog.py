@@ -21,8 +21,8 @@ from ..build.pipeline import Result
 from ..build.stamp import header, strip_header
 from ..diagnostics import SpecError
 from .inputs import Input
-from .report import changelog_entry
 from .nodes import DiffLimitError
+from .report import changelog_entry
 from .sides import side_from_result, side_of
 from .specs import compare
 

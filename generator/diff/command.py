@@ -65,8 +65,8 @@ def add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 def run(args: argparse.Namespace) -> int:
     from .formats import to_github, to_json, to_junit
     from .gate import Gate, GateError, apply_accepted, load_accepted
-    from .report import to_markdown
     from .nodes import DiffLimitError
+    from .report import to_markdown
     from .specs import diff_inputs, resolve_inputs
 
     settings: dict[str, Any] = load_settings()

@@ -255,11 +255,14 @@ class _Context:
                 )
             )  # fmt: skip
         elif fa["required"] != fb["required"]:
-            message = "field now has a default"
+            kind, message = "field-got-default", "field now has a default"
+            if _only_optionality(fa, fb, "type") and fa["type"] != fb["type"]:
+                kind, message = "field-became-optional", "field may now be None"
             rows.append(
                 self._row(
-                    "field-became-optional", path, message, before="required",
-                    after=fb["default"] or "optional", directions=direction,
+                    kind, path, message, before=fa["type"], after=f"{fb['type']} = {fb['default']}",
+                    directions=direction, call_before=f"{calls.usage(path)}  # {fa['type']}",
+                    call_after=f"{calls.usage(path)}  # {fb['type']}",
                 )
             )  # fmt: skip
         elif fa["default"] != fb["default"]:

@@ -12,6 +12,7 @@ so a description or enum value cannot add markup, links or HTML to the report.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from ..build.markdown import md_cell, md_cell_code, md_code, md_inline
 from .changes import BREAKING, LEVELS, NON_BREAKING, POTENTIALLY_BREAKING, SEVERITIES, Change
@@ -20,7 +21,7 @@ from .specs import Report, SideInfo
 
 MAX_CHARS = 60_000
 CHANGELOG_LIMIT = 40  # lines per entry; the full report is one `make diff` away
-_RESERVE = 1_500  # room kept for the closing sections and the footer
+_SLACK = 500  # characters kept free below MAX_CHARS
 _LEVEL_TITLE = {"wire": "Wire (HTTP)", "python": "Python API"}
 _TITLE = {
     BREAKING: "Breaking",
@@ -30,118 +31,117 @@ _TITLE = {
 _OPS_SHOWN = 3
 
 
+@dataclass(frozen=True, slots=True)
+class _Table:
+    """A report section: a table under a heading (or folded into ``<details>``), with a share of
+    the size budget; a share a short section does not use passes on to the next ones."""
+
+    title: str
+    header: tuple[str, str]
+    rows: list[str]
+    weight: float
+    folded: bool = False
+    heading: str = ""
+
+
 def to_markdown(report: Report, gate: Gate, stale: list[Acceptance] | None = None) -> str:
     """The pull-request report."""
-    out = _Budget(MAX_CHARS - _RESERVE)
-    out.add(
-        [
-            f"## API diff: {md_code(report.old.label)} → {md_code(report.new.label)}",
-            "",
-            _verdict(report, gate),
-            "",
-            f"- old: {_describe(report.old)}",
-            f"- new: {_describe(report.new)}",
-            "",
-        ]
-    )
+    lines = [
+        f"## API diff: {md_code(report.old.label)} → {md_code(report.new.label)}",
+        "",
+        _verdict(report, gate),
+        "",
+        f"- old: {_describe(report.old)}",
+        f"- new: {_describe(report.new)}",
+        "",
+    ]
     if not report.changes:
-        out.add(["No changes.", ""])
-        return out.text()
-    out.add(_summary(report))
-    breaks = _breaks(report)
-    if breaks:
-        out.section(
-            f"### What breaks for code using the client ({len(breaks)})",
-            ["| Old call | New call | Why |", "|---|---|---|"],
-            [_break_row(c) for c in breaks],
-        )
-    wire = report.by_level("wire")
-    if wire:
-        out.add(["### Wire changes", ""])
-        for severity in SEVERITIES:
-            rows = [c for c in wire if c.severity == severity and not c.accepted]
-            if not rows:
-                continue
-            title = f"{_TITLE[severity]} ({len(rows)})"
-            header = ["| Change | Where | Before → after | Operations |", "|---|---|---|---|"]
-            body = [_wire_row(c) for c in rows]
-            if severity == NON_BREAKING:
-                out.details(title, header, body)
-            else:
-                out.section(f"#### {title}", header, body)
-    python = [c for c in report.by_level("python") if not c.accepted]
-    if python:
-        out.details(
-            f"Python API changes ({len(python)})",
-            ["| Severity | Change | Where | Before → after |", "|---|---|---|---|"],
-            [_python_row(c) for c in python],
-            heading="### Python API",
-        )
-    accepted = [c for c in report.changes if c.accepted]
-    out.reserve(_RESERVE)
-    if accepted:
-        out.section(
-            f"### Accepted ({len(accepted)})",
-            ["| Severity | Level | Where | Reason | Fingerprint |", "|---|---|---|---|---|"],
-            [_accepted_row(c) for c in accepted],
-        )
+        return "\n".join(lines)
+    lines += _summary(report)
+    footer = []
     if stale:
         names = ", ".join(md_code(a.fingerprint[:12]) for a in stale)
-        out.add([f"Allow-list entries that matched nothing (remove them): {names}", ""])
-    out.add(["Fingerprints, pointers and every affected operation: `--format json`.", ""])
-    return out.text()
+        footer += [f"Allow-list entries that matched nothing (remove them): {names}", ""]
+    footer += ["Fingerprints, pointers and every affected operation: `--format json`.", ""]
+    budget = MAX_CHARS - _SLACK - sum(len(line) + 1 for line in lines + footer)
+    tables = _tables(report)
+    weights = sum(t.weight for t in tables)
+    for table in tables:
+        share = int(budget * table.weight / weights) if weights else budget
+        rendered = _render(table, share)
+        lines += rendered
+        budget -= sum(len(line) + 1 for line in rendered)
+        weights -= table.weight
+    return "\n".join(lines + footer).rstrip("\n") + "\n"
 
 
-class _Budget:
-    """Markdown lines with a character budget; tables that do not fit are cut with a count."""
-
-    def __init__(self, limit: int) -> None:
-        self.lines: list[str] = []
-        self.size = 0
-        self.limit = limit
-
-    def reserve(self, extra: int) -> None:
-        self.limit += extra
-
-    def add(self, lines: list[str]) -> None:
-        self.lines += lines
-        self.size += sum(len(line) + 1 for line in lines)
-
-    def section(self, title: str, header: list[str], rows: list[str]) -> None:
-        self.add([title, ""])
-        self._table(header, rows)
-
-    def details(self, summary: str, header: list[str], rows: list[str], heading: str = "") -> None:
-        self.add(
-            ([heading, ""] if heading else []) + [f"<details><summary>{summary}</summary>", ""]
-        )
-        self._table(header, rows)
-        self.add(["</details>", ""])
-
-    def _table(self, header: list[str], rows: list[str]) -> None:
-        self.add(header)
-        room = self.limit - self.size - 200
-        kept = 0
-        for row in rows:
-            if len(row) + 1 > room:
-                break
-            self.add([row])
-            room -= len(row) + 1
-            kept += 1
-        if kept < len(rows):
-            self.add(
-                [
-                    "",
-                    f"… {len(rows) - kept} more rows left out to keep this report short; see `--format json`.",
-                ]
+def _tables(report: Report) -> list[_Table]:
+    tables = []
+    breaks = _breaks(report)
+    if breaks:
+        title = f"### What breaks for code using the client ({len(breaks)})"
+        header = ("| Old call | New call | Why |", "|---|---|---|")
+        tables.append(_Table(title, header, [_break_row(c) for c in breaks], 0.35))
+    wire_header = ("| Change | Where | Before → after | Operations |", "|---|---|---|---|")
+    first = True
+    for severity, weight in ((BREAKING, 0.2), (POTENTIALLY_BREAKING, 0.1), (NON_BREAKING, 0.1)):
+        rows = [
+            _wire_row(c)
+            for c in report.by_level("wire")
+            if c.severity == severity and not c.accepted
+        ]
+        if rows:
+            title = f"{_TITLE[severity]} ({len(rows)})"
+            heading = "### Wire changes" if first else ""
+            folded = severity == NON_BREAKING
+            tables.append(
+                _Table(
+                    title if folded else f"#### {title}", wire_header, rows, weight, folded, heading
+                )
             )
-        self.add([""])
+            first = False
+    python = [_python_row(c) for c in report.by_level("python") if not c.accepted]
+    if python:
+        header = ("| Severity | Change | Where | Before → after |", "|---|---|---|---|")
+        tables.append(
+            _Table(
+                f"Python API changes ({len(python)})", header, python, 0.15, True, "### Python API"
+            )
+        )
+    accepted = [_accepted_row(c) for c in report.changes if c.accepted]
+    if accepted:
+        header = ("| Severity | Level | Where | Reason | Fingerprint |", "|---|---|---|---|---|")
+        tables.append(_Table(f"### Accepted ({len(accepted)})", header, accepted, 0.1))
+    return tables
 
-    def text(self) -> str:
-        return "\n".join(self.lines).rstrip("\n") + "\n"
+
+def _render(table: _Table, budget: int) -> list[str]:
+    """The table's lines within ``budget`` characters; rows past it are counted, not shown."""
+    lines = [table.heading, ""] if table.heading else []
+    lines += (
+        [f"<details><summary>{table.title}</summary>", ""] if table.folded else [table.title, ""]
+    )
+    lines += list(table.header)
+    room = budget - sum(len(line) + 1 for line in lines) - 200
+    kept = 0
+    for row in table.rows:
+        if len(row) + 1 > room:
+            break
+        lines.append(row)
+        room -= len(row) + 1
+        kept += 1
+    if kept < len(table.rows):
+        left = len(table.rows) - kept
+        lines += [
+            "",
+            f"… {left} more rows left out to keep this report short; see `--format json`.",
+        ]
+    return lines + (["", "</details>", ""] if table.folded else [""])
 
 
 def _verdict(report: Report, gate: Gate) -> str:
+    if not report.changes:
+        return "**Verdict: ✅ no changes** at the wire or in the Python API."
     failing = [c for c in report.changes if gate.fails(c)]
     counts = {s: sum(1 for c in report.changes if c.severity == s) for s in SEVERITIES}
     tally = (

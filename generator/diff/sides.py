@@ -5,7 +5,9 @@ without writing anything into the project. What the comparison needs is kept in 
 parsed spec (for the wire diff), the operations the IR made (for method names), and the package's
 public surface (``surface.extract``). A Side is plain JSON, so it can be cached: the key covers the
 spec bytes and everything the generated code depends on (``freshness.input_key``), so a cached side
-is the side a fresh build would give. Both sides build in parallel, one process each.
+is the side a fresh build would give. The working tree's own ``generated/`` is such a build too when
+it is fresh, so ``make diff`` builds only the other side. Both sides build in parallel, one process
+each.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 import tempfile
 import warnings
 from collections.abc import Mapping
@@ -23,7 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from ..build import pipeline
-from ..build.freshness import input_key
+from ..build.freshness import input_key, is_up_to_date
+from ..build.interpret import build_api
+from ..build.ir import Api
+from ..build.load import SpecDocument, load_spec
+from ..build.write import WriteError, read_tree
 from ..diagnostics import Diagnostic, SpecError
 from ..settings import PROJECT_ROOT
 from .inputs import Input
@@ -31,6 +38,7 @@ from .surface import Surface, extract
 
 SIDE_FORMAT = "norce-diff-side-1"  # bump when Side's shape or the surface's facets change
 CACHE_ENV = "NORCE_CODEGEN_CACHE"
+_CLASS = re.compile(r"^class (\w+)\(", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,13 +94,14 @@ def build_sides(
         (item, name, dict(settings), cache)
         for item, name in zip(inputs, ("OLD", "NEW"), strict=True)
     ]
-    if _can_fork() and not _same_input(*inputs):
+    same = _same_input(*inputs)
+    if _can_fork() and not same:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
             results = list(pool.map(_side_job, jobs))
     else:
         results = [_side_job(jobs[0])]
-        results.append(results[0] if _same_input(*inputs) else _side_job(jobs[1]))
+        results.append(results[0] if same else _side_job(jobs[1]))
     problems = [d for r in results if isinstance(r, list) for d in r]
     if problems:
         raise SpecError(problems)
@@ -102,7 +111,11 @@ def build_sides(
 
 
 def _same_input(a: Input, b: Input) -> bool:
-    return (a.path is not None and a.path == b.path) or (a.blob is not None and a.blob == b.blob)
+    """The same bytes on both sides (``make diff`` with no edit): build once."""
+    try:
+        return a.read() == b.read()
+    except OSError:
+        return False  # the build reports the unreadable side
 
 
 def _can_fork() -> bool:
@@ -133,7 +146,8 @@ def _side_job(job: tuple[Input, str, dict[str, Any], bool]) -> Side | list[Diagn
 
 
 def side_of(item: Input, settings: Mapping[str, Any], cache: bool = True) -> Side:
-    """Build (or read from the cache) the Side of one input."""
+    """The Side of one input: from the side cache, from the working tree's fresh ``generated/``
+    (the project's own spec only), or built in memory. ``cache=False`` always builds."""
     with tempfile.TemporaryDirectory(prefix="norce-diff-") as tmp:
         path = item.path
         if path is None:
@@ -141,33 +155,51 @@ def side_of(item: Input, settings: Mapping[str, Any], cache: bool = True) -> Sid
             path = Path(tmp) / item.name
             path.write_bytes(item.blob)
         key = _cache_key(path, settings) if cache else ""
-        cached = _cache_read(key) if key else None
-        if cached is not None:
-            return cached
-        with (
-            warnings.catch_warnings()
-        ):  # DCG's notes on formats it maps to str are not ours to print
-            warnings.simplefilter("ignore")
-            side = side_from_result(pipeline.build(path, settings, formatted=False))
+        side = (_cache_read(key) or _from_generated(path, settings)) if key else None
+        if side is None:
+            with warnings.catch_warnings():  # DCG's notes on formats it maps to str are not ours
+                warnings.simplefilter("ignore")
+                side = side_from_result(pipeline.build(path, settings, formatted=False))
         if key:
             _cache_write(key, side)
         return side
 
 
+def _from_generated(path: Path, settings: Mapping[str, Any]) -> Side | None:
+    """The Side of the project's spec read from ``generated/``, when that is exactly what
+    ``generate`` would write for it now (same input key, every file intact): no validation, no
+    DCG, no rendering; only the spec is parsed again for the wire diff and the IR's names."""
+    spec, out = PROJECT_ROOT / str(settings["spec"]), PROJECT_ROOT / str(settings["out"])
+    try:
+        if path.resolve() != spec.resolve() or not is_up_to_date(out, input_key(path, settings)):
+            return None
+        files = read_tree(out)
+    except (OSError, WriteError):
+        return None
+    package = str(settings["package"])
+    models = files.get(f"{package}/models.py", b"").decode("utf-8", "replace")
+    doc = load_spec(path)
+    api, _ = build_api(doc, set(_CLASS.findall(models)), settings)
+    return _side(doc, api, files)
+
+
 def side_from_result(result: pipeline.Result) -> Side:
     """The Side of a generation that already ran (``generate`` has one for the CHANGELOG)."""
+    return _side(result.doc, result.api, result.files)
+
+
+def _side(doc: SpecDocument, api: Api, files: Mapping[str, bytes]) -> Side:
     return Side(
-        sha256=result.doc.sha256,
-        version=result.api.version,
-        build=result.api.build,
-        package=result.api.package,
-        client=result.api.client_class,
-        data=json.loads(json.dumps(result.doc.data, default=str)),
+        sha256=doc.sha256,
+        version=api.version,
+        build=api.build,
+        package=api.package,
+        client=api.client_class,
+        data=json.loads(json.dumps(doc.data, default=str)),
         operations=tuple(
-            Op(op.method.upper(), op.path, op.operation_id, op.python_name)
-            for op in result.api.operations
+            Op(op.method.upper(), op.path, op.operation_id, op.python_name) for op in api.operations
         ),
-        surface=extract(result.files, result.api.package),
+        surface=extract(files, api.package),
     )
 
 

@@ -14,11 +14,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from ..diagnostics import Diagnostic, SpecError
+from ..diagnostics import SpecError
 from .changes import BREAKING, SEVERITIES, Change
 from .inputs import Input, resolve
-from .python_api import diff_python
 from .nodes import DiffLimitError
+from .python_api import diff_python
 from .sides import Side, build_sides
 from .wire import diff_wire
 
@@ -94,11 +94,6 @@ def compare(old: Side, new: Side, old_label: str, new_label: str) -> Report:
         _info(new, new_label),
         tuple(sorted(changes, key=Change.sort_key)),
     )
-
-
-def limit_error(exc: DiffLimitError, new_label: str) -> SpecError:
-    """A hit limit as the one-line error the CLI prints (exit 2)."""
-    return SpecError([Diagnostic(new_label, "#", str(exc))])
 
 
 @contextmanager

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -217,3 +219,47 @@ def test_a_limit_hit_is_exit_2_not_no_changes(
     code, out, err = _run(capsys, str(old), str(new), "--fail-on", "breaking")
     assert (code, out) == (EXIT_SPEC, "")
     assert "cannot give a verdict" in err and "Traceback" not in err
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_diff_prints_only_the_report() -> None:
+    """`make diff > report.md`: no echoed command or set-up output on stdout."""
+    done = subprocess.run(
+        ["make", "diff", "BASE=HEAD", f"SPEC={SPEC.relative_to(PROJECT_ROOT)}"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("## API diff: `HEAD` → `spec/norce-checkout-order.yaml`\n")
+
+
+def test_the_working_trees_generated_folder_is_the_same_side(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A fresh generated/ stands in for building the project's own spec, with the same surface."""
+    from generator.build import pipeline
+    from generator.diff import sides
+    from generator.diff.inputs import Input
+    from generator.settings import load_settings
+
+    settings = load_settings()
+    spec = tmp_path / str(settings["spec"])
+    spec.parent.mkdir(parents=True)
+    spec.write_bytes(SPEC.read_bytes())
+    assert (
+        main(["generate", "--spec", str(spec), "--out", str(tmp_path / str(settings["out"]))]) == 0
+    )
+    capsys.readouterr()
+    monkeypatch.setattr(sides, "PROJECT_ROOT", tmp_path)
+    item = Input(str(spec), spec, None, spec.name, str(spec))
+    built = sides.side_of(item, settings, cache=False)
+
+    def refuse(*_: Any, **__: Any) -> Any:
+        raise AssertionError("the fresh generated/ should have been used")
+
+    monkeypatch.setattr(pipeline, "build", refuse)
+    reused = sides.side_of(item, settings, cache=True)
+    assert reused == built

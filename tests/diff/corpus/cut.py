@@ -4,7 +4,8 @@
 
 Both versions of a pair are cut with the same path patterns, so the pair stays a real pair: every
 difference between the two cut files is a difference Norce-unrelated maintainers published. Example
-payloads (``example``/``examples``) are dropped to keep the files small; the diff ignores them.
+payloads (``example``/``examples``) and prose (``description``/``summary``) are dropped to keep the
+files small; the diff ignores both.
 Output is compact JSON with sorted keys (stable across runs).
 """
 
@@ -17,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 _DROP = ("example", "examples")
+_PROSE = ("description", "summary")
+_NAME_MAPS = ("properties", "patternProperties", "schemas", "responses", "parameters", "headers")
 
 
 def cut(document: dict[str, Any], patterns: list[str]) -> dict[str, Any]:
@@ -38,7 +41,7 @@ def cut(document: dict[str, Any], patterns: list[str]) -> dict[str, Any]:
             continue
         seen.add(ref)
         _, section, name = ref.split("/", 3)[1:]
-        node = _strip(document["components"][section][name])
+        node = _strip(document["components"][section][name], f"{section}:item")
         components.setdefault(section, {})[name] = node
         pending |= _refs(node)
     # Security schemes are referenced by name, not by $ref.
@@ -49,12 +52,25 @@ def cut(document: dict[str, Any], patterns: list[str]) -> dict[str, Any]:
     return out
 
 
-def _strip(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {k: _strip(v) for k, v in node.items() if k not in _DROP}
+def _strip(node: Any, parent: str = "") -> Any:
+    """Drop sample data and prose. Under a map of names (``properties``) every key is kept; a
+    Response Object keeps its (required) ``description``, emptied."""
     if isinstance(node, list):
         return [_strip(v) for v in node]
-    return node
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        if parent in _NAME_MAPS:
+            out[key] = _strip(value, f"{parent}:item")
+        elif key in _DROP:
+            continue
+        elif key in _PROSE and isinstance(value, str):
+            if parent == "responses:item":
+                out[key] = ""
+        else:
+            out[key] = _strip(value, key)
+    return out
 
 
 def _refs(node: Any) -> set[str]:
