@@ -224,11 +224,18 @@ class _Context:
             )
         if fa["annotation"] != fb["annotation"] and not _only_optionality(fa, fb, "annotation"):
             kind = _annotation_change(fa["annotation"], fb["annotation"])
-            narrowed = kind == "parameter-type-narrowed"
+            message, old_call = f"argument {name} changed type", ""
+            gone = sorted(set(_literals(fa["annotation"])) - set(_literals(fb["annotation"])))
+            if kind == "parameter-type-narrowed":
+                value = f"[{gone[0]}]" if fa["annotation"].startswith("list[") else gone[0]
+                message = f"argument {name} no longer accepts {', '.join(gone)}"
+                old_call = self._call(function, self.a, extra=name).replace(
+                    f"{name}=...", f"{name}={value}"
+                )
             rows.append(
                 self._row(
-                    kind, path, f"argument {name} changed type", before=fa["annotation"], after=fb["annotation"],
-                    call_before=before if narrowed else "", call_after=after if narrowed else "",
+                    kind, path, message, before=fa["annotation"], after=fb["annotation"],
+                    call_before=old_call, call_after="",
                 )
             )  # fmt: skip
         return rows

@@ -179,7 +179,7 @@ def _from_generated(path: Path, settings: Mapping[str, Any]) -> Side | None:
     package = str(settings["package"])
     models = files.get(f"{package}/models.py", b"").decode("utf-8", "replace")
     doc = load_spec(path)
-    api, _ = build_api(doc, set(_CLASS.findall(models)), settings)
+    api = build_api(doc, set(_CLASS.findall(models)), settings, models_source=models)
     return _side(doc, api, files)
 
 

@@ -109,7 +109,7 @@ def test_twins_and_repeated_arguments_are_folded(next_build: Report) -> None:
         for c in find(next_build, "python", "parameter-added")
         if c.subject.startswith("OrderClient.*(")
     ]
-    assert header.subject == "OrderClient.*(request_id)" and len(header.operations) == 32
+    assert header.subject == "OrderClient.*(x_request_id)" and len(header.operations) == 32
     [wire] = find(next_build, "wire", "parameter-added")
     assert len(wire.operations) == 32
 
@@ -120,9 +120,16 @@ def test_new_required_argument_shows_the_new_call(next_build: Report) -> None:
         "client.get_checkout_orders()",
         "client.get_checkout_orders(limit=...)",
     )
-    assert not find(
-        next_build, "python", "parameter-type-changed"
-    )  # `int | None` -> `int` is the same fact
+    # `int | None` -> `int` is the same fact, not a second row
+    assert not find(next_build, "python", "parameter-type-changed")
+
+
+def test_an_enum_argument_that_lost_a_value(next_build: Report) -> None:
+    [row] = find(next_build, "python", "parameter-type-narrowed")
+    assert (row.subject, row.severity) == ("OrderClient.get_checkout_orders(status)", BREAKING)
+    assert (
+        row.call_before == "client.get_checkout_orders(status=['removed'])" and row.call_after == ""
+    )
 
 
 def test_examples_and_descriptions_change_nothing(next_build: Report) -> None:
