@@ -62,7 +62,9 @@ class Change:
 
     @property
     def where(self) -> str:
-        return f"{self.subject} {self.location}".strip()
+        """``schema Address.email``, ``GET /orders query parameter limit``."""
+        joint = "" if self.location.startswith((".", "[", "{", "<")) else " "
+        return f"{self.subject}{joint}{self.location}".strip()
 
     def sort_key(self) -> tuple[object, ...]:
         return (

@@ -18,6 +18,7 @@ to ``Hook.id`` (readOnly) is a response fact and never a request one.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -227,9 +228,9 @@ class Pair:
     def _enum(self, ea: Any, eb: Any, spot: Spot) -> None:
         if isinstance(ea, list) and isinstance(eb, list):
             for value in [v for v in ea if v not in eb]:
-                self.emit("enum-value-removed", spot, f"enum value {show(value)} removed", value)
+                self.emit("enum-value-removed", spot, f"enum value {_quoted(value)} removed", value)
             for value in [v for v in eb if v not in ea]:
-                self.emit("enum-value-added", spot, f"enum value {show(value)} added", "", value)
+                self.emit("enum-value-added", spot, f"enum value {_quoted(value)} added", "", value)
         elif isinstance(eb, list) and not isinstance(ea, list):
             self.emit("enum-added", spot, "values now restricted to an enum", "", eb)
         elif isinstance(ea, list) and not isinstance(eb, list):
@@ -325,3 +326,7 @@ class Pair:
             return
         kind = "variants-added" if len(b) > len(a) else "variants-removed"
         self.emit(kind, spot, f"{combinator} alternatives {len(a)} → {len(b)}", len(a), len(b))
+
+
+def _quoted(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)

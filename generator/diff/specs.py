@@ -74,11 +74,6 @@ def diff_inputs(
     return compare(a, b, inputs[0].label, inputs[1].label)
 
 
-def diff_specs(old: str, new: str, settings: Mapping[str, Any], cache: bool = True) -> Report:
-    """``diff_inputs`` of two command-line arguments (files, ``REV:path`` or ``REV``)."""
-    return diff_inputs(resolve_inputs(old, new, settings), settings, cache)
-
-
 def compare(old: Side, new: Side, old_label: str, new_label: str) -> Report:
     """The Report for two sides; identical specs short-cut to no changes."""
     changes: list[Change] = []
