@@ -52,7 +52,7 @@ BASE ?= HEAD
 SPEC ?= spec/norce-checkout-order.yaml
 diff:
 	@$(MAKE) --no-print-directory --silent install >&2
-	@$(PY) -m generator diff $(BASE) $(SPEC) $(DIFF_ARGS)
+	@$(CLI) diff $(BASE) $(SPEC) $(DIFF_ARGS)
 
 # Vendor into another repo: `make vendor DEST=../acme/src/acme PACKAGE=norce_order` (DEST/PACKAGE is written);
 # `make verify COPY=../acme/src/acme/norce_order` checks a copy against its MANIFEST.json and the spec.
