@@ -38,6 +38,7 @@ from .surface import Surface, extract
 
 SIDE_FORMAT = "norce-diff-side-1"  # bump when Side's shape or the surface's facets change
 CACHE_ENV = "NORCE_CODEGEN_CACHE"
+CACHE_ENTRIES = 64  # sides kept (~0.4 MB each for the Norce spec); the oldest are dropped first
 _CLASS = re.compile(r"^class (\w+)\(", re.MULTILINE)
 
 
@@ -230,5 +231,8 @@ def _cache_write(key: str, side: Side) -> None:
         with os.fdopen(fd, "wb") as handle:
             handle.write(side.to_json())
         os.replace(tmp, folder / f"{key}.json")
+        entries = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
+        for stale in entries[:-CACHE_ENTRIES]:  # bounded: the oldest sides go first
+            stale.unlink(missing_ok=True)
     except OSError:
         return  # a read-only checkout or a full disk: diff without caching

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -224,9 +225,12 @@ def test_a_limit_hit_is_exit_2_not_no_changes(
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_make_diff_prints_only_the_report() -> None:
     """`make diff > report.md`: no echoed command or set-up output on stdout."""
+    # As typed in a shell: not inside another make (which would announce its directories).
+    shell = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
     done = subprocess.run(
         ["make", "diff", "BASE=HEAD", f"SPEC={SPEC.relative_to(PROJECT_ROOT)}"],
         cwd=PROJECT_ROOT,
+        env=shell,
         capture_output=True,
         text=True,
         timeout=600,
@@ -263,3 +267,15 @@ def test_the_working_trees_generated_folder_is_the_same_side(
     monkeypatch.setattr(pipeline, "build", refuse)
     reused = sides.side_of(item, settings, cache=True)
     assert reused == built
+
+
+def test_the_side_cache_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.diff import sides
+
+    monkeypatch.setenv(sides.CACHE_ENV, str(tmp_path))
+    monkeypatch.setattr(sides, "CACHE_ENTRIES", 2)
+    side = sides.Side("0" * 64, "1", "", "pkg", "Client", {}, (), {})
+    for key in ("a", "b", "c"):
+        sides._cache_write(key, side)
+    assert sorted(p.name for p in (tmp_path / "diff-sides").iterdir()) == ["b.json", "c.json"]
+    assert sides._cache_read("c") == side and sides._cache_read("a") is None
