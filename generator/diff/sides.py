@@ -12,11 +12,11 @@ each.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import multiprocessing
 import os
-import re
 import tempfile
 import warnings
 from collections.abc import Mapping
@@ -26,11 +26,12 @@ from pathlib import Path
 from typing import Any
 
 from ..build import pipeline
+from ..build.admit import Admitted, admit
 from ..build.freshness import input_key, is_up_to_date
-from ..build.interpret import build_api
 from ..build.ir import Api
-from ..build.load import SpecDocument, load_spec
-from ..build.write import WriteError, read_tree
+from ..build.load import load_spec
+from ..build.naming import clean_text, one_line
+from ..build.write import read_tree
 from ..diagnostics import Diagnostic, SpecError
 from ..settings import PROJECT_ROOT
 from .inputs import Input
@@ -39,7 +40,6 @@ from .surface import Surface, extract
 SIDE_FORMAT = "norce-diff-side-1"  # bump when Side's shape or the surface's facets change
 CACHE_ENV = "NORCE_CODEGEN_CACHE"
 CACHE_ENTRIES = 64  # sides kept (~0.4 MB each for the Norce spec); the oldest are dropped first
-_CLASS = re.compile(r"^class (\w+)\(", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,19 +169,60 @@ def side_of(item: Input, settings: Mapping[str, Any], cache: bool = True) -> Sid
 def _from_generated(path: Path, settings: Mapping[str, Any]) -> Side | None:
     """The Side of the project's spec read from ``generated/``, when that is exactly what
     ``generate`` would write for it now (same input key, every file intact): no validation, no
-    DCG, no rendering; only the spec is parsed again for the wire diff and the IR's names."""
+    DCG, no rendering. The spec is read again for the wire diff; the operations' Python names come
+    from the generated ``operations`` module. Anything unexpected there means a full build."""
     spec, out = PROJECT_ROOT / str(settings["spec"]), PROJECT_ROOT / str(settings["out"])
     try:
         if path.resolve() != spec.resolve() or not is_up_to_date(out, input_key(path, settings)):
             return None
         files = read_tree(out)
-    except (OSError, WriteError):
+    except OSError:
         return None
     package = str(settings["package"])
-    models = files.get(f"{package}/models.py", b"").decode("utf-8", "replace")
-    doc = load_spec(path)
-    api = build_api(doc, set(_CLASS.findall(models)), settings, models_source=models)
-    return _side(doc, api, files)
+    operations = _operations_module(files.get(f"{package}/operations.py", b""))
+    if not operations:
+        return None
+    doc = admit(load_spec(path))
+    info = doc.data.get("info") or {}
+    description = clean_text(info.get("description"))
+    return Side(
+        sha256=doc.sha256,
+        version=one_line(info.get("version")),
+        build=next((line for line in description.split("\n") if line.startswith("Build ")), ""),
+        package=package,
+        client=str(settings["client-class"]),
+        data=doc.data,
+        operations=operations,
+        surface=extract(files, package),
+    )
+
+
+def _operations_module(source: bytes) -> tuple[Op, ...]:
+    """(method, path, operationId, function name) of each ``def name(...): return Request(...)``."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return ()
+    found = []
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        returns = [n.value for n in node.body if isinstance(n, ast.Return)]
+        call = returns[0] if len(returns) == 1 else None
+        if not isinstance(call, ast.Call):
+            return ()
+        words = {k.arg: k.value.value for k in call.keywords if isinstance(k.value, ast.Constant)}
+        method, where, operation_id = (
+            words.get("method"),
+            words.get("path"),
+            words.get("operation_id"),
+        )
+        if not (
+            isinstance(method, str) and isinstance(where, str) and isinstance(operation_id, str)
+        ):
+            return ()
+        found.append(Op(method.upper(), where, operation_id, node.name))
+    return tuple(found)
 
 
 def side_from_result(result: pipeline.Result) -> Side:
@@ -189,14 +230,14 @@ def side_from_result(result: pipeline.Result) -> Side:
     return _side(result.doc, result.api, result.files)
 
 
-def _side(doc: SpecDocument, api: Api, files: Mapping[str, bytes]) -> Side:
+def _side(doc: Admitted, api: Api, files: Mapping[str, bytes]) -> Side:
     return Side(
         sha256=doc.sha256,
         version=api.version,
         build=api.build,
         package=api.package,
         client=api.client_class,
-        data=json.loads(json.dumps(doc.data, default=str)),
+        data=doc.data,
         operations=tuple(
             Op(op.method.upper(), op.path, op.operation_id, op.python_name) for op in api.operations
         ),

@@ -37,10 +37,6 @@ PAIRS = {
         "dialogporten/dialogporten-schema-1.23.2.json",
         "dialogporten/dialogporten-schema-1.40.0.json",
     ),
-    "dialogporten-1.40.0-1.118.6": (
-        "dialogporten/dialogporten-schema-1.40.0.json",
-        "dialogporten/dialogporten-schema-1.118.6.json",
-    ),
     "norce-2024-like-current": ("norce:2024-like", "norce:current"),
     "norce-current-next": ("norce:current", "norce:next"),
     "norce-next-current": ("norce:next", "norce:current"),
