@@ -305,7 +305,7 @@ class _Context:
         users = self._literal_users(path)
         old_call = "; ".join(f"{u}({p}={gone[0]})" for u, p in users) or f"{path}: {gone[0]}"
         new_call = "; ".join(f"{u}({p}={vb[0]})" for u, p in users) if vb else ""
-        message = f"values {', '.join(gone)} removed"
+        message = f"{paths.member(path)} no longer includes {', '.join(gone)}"
         return [
             self._row(
                 "literal-value-removed", path, message, before=before, after=after,
