@@ -44,7 +44,7 @@ ALLOWED_IMPORTS = frozenset(
 MODEL_NAMES: Mapping[str, frozenset[str]] = {
     "__future__": frozenset({"annotations"}),
     "typing": frozenset(
-        {"Annotated", "Any", "ClassVar", "Literal", "Optional", "TypeAlias", "Union", "cast"}
+        {"Annotated", "Any", "ClassVar", "Dict", "List", "Literal", "Optional", "TypeAlias", "Union", "cast"}
     ),
     "typing_extensions": frozenset({"Annotated", "Literal"}),
     "pydantic": frozenset(
