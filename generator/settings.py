@@ -17,6 +17,11 @@ DEFAULTS: dict[str, Any] = {
     "header-names": {},
     "required-headers": [],
     "environments": {},
+    # The Authorization scheme put before the API key: "auto" reads it from the spec's security
+    # scheme; "none" sends the key as it is; any other value is the scheme word (e.g. "Bearer").
+    "auth-scheme": "auto",
+    # Client arguments not passed fall back to <env-prefix>_<ARGUMENT> (NORCE_CHECKOUT_API_KEY, ...).
+    "env-prefix": "NORCE_CHECKOUT",
 }
 
 

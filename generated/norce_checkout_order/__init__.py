@@ -7,17 +7,22 @@ from norce_checkout_order import OrderClient
 client = OrderClient(api_key="...", merchant="...", channel="...", environment="playground", slug="acme")
 result = client.get_checkout_order('<order_id>')
 ```
+
+``AsyncOrderClient`` and ``models`` are imported on first use, so importing the package
+costs little more than importing httpx; pydantic loads with the first call.
 """
 
-from . import errors, models, operations
+from typing import TYPE_CHECKING, Any
+
+from . import errors, operations
 from ._client import (
+    ENV_VARS,
     ENVIRONMENTS,
-    AsyncOrderClient,
-    AsyncOrderClientWithRawResponse,
     Environment,
     OrderClient,
     OrderClientWithRawResponse,
 )
+from ._lazy import import_attribute
 from ._request import Request
 from ._response import RawResponse
 from ._types import NOT_GIVEN, NotGiven, OpenStrEnum, RequestOptions
@@ -40,11 +45,16 @@ from .errors import (
     UnprocessableEntityError,
 )
 
+if TYPE_CHECKING:
+    from . import models
+    from ._async_client import AsyncOrderClient, AsyncOrderClientWithRawResponse
+
 __version__ = "0.1"
 """Version of the API description this package was generated from."""
 
 __all__ = [
     "ENVIRONMENTS",
+    "ENV_VARS",
     "NOT_GIVEN",
     "APIConnectionError",
     "APIError",
@@ -76,3 +86,19 @@ __all__ = [
     "models",
     "operations",
 ]
+
+
+# Imported on first use (PEP 562): attribute -> the module that defines it.
+_LAZY = {
+    "AsyncOrderClient": "._async_client",
+    "AsyncOrderClientWithRawResponse": "._async_client",
+    "models": ".models",
+}
+
+
+def __getattr__(name: str) -> Any:
+    return import_attribute(__name__, name, _LAZY)
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

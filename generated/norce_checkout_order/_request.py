@@ -9,21 +9,36 @@ here touches the network, so all of it can be unit-tested directly.
 from __future__ import annotations
 
 import datetime
+import difflib
 import enum
 import functools
 import re
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import quote
 
-import pydantic
-import pydantic_core
-
-from ._types import NotGiven, reject_unknown_enum_values
+from ._lazy import LazyModule
+from ._types import (
+    NotGiven,
+    field_spellings,
+    is_model,
+    is_union,
+    reject_unknown_enum_values,
+    strip_optional,
+    type_adapter,
+)
 from .errors import RequestValidationError
 
-__all__ = ["Request", "build_query", "build_url", "encode_body"]
+if TYPE_CHECKING:
+    import pydantic
+    import pydantic_core
+else:
+    pydantic = LazyModule("pydantic")
+    pydantic_core = LazyModule("pydantic_core")
+
+__all__ = ["Request", "build_query", "build_url", "describe_errors", "encode_body"]
 
 T = TypeVar("T")
 
@@ -45,11 +60,14 @@ class Request(Generic[T]):
             NOT_GIVEN leaves the client default (or no header), None removes
             the header even if the client has a default.
         body: NOT_GIVEN for no body, else a model, a list of models, a dict
-            or a primitive, sent as JSON.
+            (wire or Python names) or a primitive, sent as JSON.
         response_type: What a 2xx JSON body is validated into, or None when
             no body is expected.
         idempotent: Whether the call may be retried without opting in.
         operation_id: The spec's operationId, for messages and logs.
+        body_type: What `body` is validated into before it is sent (the
+            operation's request model); None validates a model body as its
+            own class and sends other bodies as they are.
     """
 
     method: str
@@ -61,6 +79,7 @@ class Request(Generic[T]):
     response_type: Any
     idempotent: bool
     operation_id: str
+    body_type: Any = None
 
 
 @functools.lru_cache(maxsize=256)
@@ -133,56 +152,140 @@ def _query_value(value: object) -> str:
     return str(value)
 
 
-def encode_body(body: object, operation_id: str) -> bytes:
-    """Validate a request body again and serialise it to JSON.
+def encode_body(body: object, operation_id: str, body_type: Any = None) -> bytes:
+    """Validate a request body into its type and serialise it to JSON.
 
-    Models are dumped, re-validated and dumped again, so a value that skipped
-    validation (`model_construct`, attribute assignment, an unknown enum
-    value) fails here, naming the field, instead of at the server. Fields the
-    caller never set are left out; a field set to None is sent as null.
+    The body is validated here even when it is a model instance, so a value
+    that skipped validation (`model_construct`, attribute assignment, an
+    unknown enum value) fails here, naming the field, instead of at the
+    server. Unknown fields are refused, with their own message for a
+    read-only one. Fields the caller never set are left out; a field set to
+    None is sent as null.
 
     Args:
-        body: A model, a list or dict (possibly of models), or a primitive.
+        body: A model, a dict with wire or Python names, a list, or a
+            primitive.
         operation_id: For error messages.
+        body_type: The operation's body type (e.g. `models.OrderRequest`);
+            None validates a model as its own class.
 
     Returns:
         UTF-8 JSON bytes.
 
     Raises:
-        RequestValidationError: The body does not match its model.
+        RequestValidationError: The body does not match its type.
     """
+    root = body_type
+    if root is None and isinstance(body, pydantic.BaseModel):
+        root = type(body)
     try:
         with reject_unknown_enum_values():
-            return pydantic_core.to_json(_revalidate(body))
+            data = _plain(body)
+            if root is None:
+                return pydantic_core.to_json(data)
+            adapter = type_adapter(root)
+            checked = adapter.validate_python(data, extra="forbid")
+            return adapter.dump_json(checked, by_alias=True, exclude_unset=True)
     except pydantic.ValidationError as exc:
-        raise RequestValidationError(operation_id, _describe(exc)) from None
+        raise RequestValidationError(operation_id, describe_errors(exc, root)) from None
     except (pydantic_core.PydanticSerializationError, ValueError) as exc:
         # An unserialisable object, or an unknown bare enum value.
         raise RequestValidationError(operation_id, [f"body: {exc}"]) from None
 
 
-def _revalidate(value: object) -> object:
-    """Return `value` as JSON-ready data, with every model re-validated."""
+def _plain(value: object) -> object:
+    """`value` as JSON-ready data: models dumped by wire name, enum members as their value."""
     if isinstance(value, pydantic.BaseModel):
         # mode="json" turns enum members into plain strings, so the lookup
         # (and its unknown-value check) runs again on validation.
-        data = value.model_dump(mode="json", by_alias=True, exclude_unset=True, warnings=False)
-        checked = type(value).model_validate(data)
-        return checked.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        return value.model_dump(mode="json", by_alias=True, exclude_unset=True, warnings=False)
     if isinstance(value, list | tuple):
-        return [_revalidate(item) for item in value]
+        return [_plain(item) for item in value]
     if isinstance(value, dict):
-        return {key: _revalidate(item) for key, item in value.items()}
+        return {key: _plain(item) for key, item in value.items()}
     if isinstance(value, enum.Enum):
         return type(value)(value.value).value
     return value
 
 
-def _describe(exc: pydantic.ValidationError) -> list[str]:
-    # include_input=False: request data may be personal; the field and the
-    # rule are enough to find the mistake.
+def describe_errors(exc: pydantic.ValidationError, root: Any) -> list[str]:
+    """One line per validation error, naming the field in Python and wire spelling.
+
+    Args:
+        exc: The error pydantic raised while validating into `root`.
+        root: The type that was validated: a model class, `list[Model]`, ...
+
+    Returns:
+        Lines like "Address.given_name (wire: givenName): Input should be a
+        valid string". The input value is left out: it may be personal data.
+    """
+    base = root.__name__ if is_model(root) else "body"
     lines = []
     for error in exc.errors(include_url=False, include_input=False):
-        location = ".".join(str(part) for part in error["loc"]) or "body"
-        lines.append(f"{exc.title}.{location}: {error['msg']}")
+        python, wire, owner = _spell(root, error["loc"])
+        if error["type"] == "extra_forbidden" and owner is not None:
+            lines.append(_unknown_field(owner, base, python, wire))
+        elif error["type"] == "missing":
+            lines.append(f"{_where(base, python, wire)} is required")
+        else:
+            lines.append(f"{_where(base, python, wire)}: {error['msg']}")
     return lines
+
+
+def _where(base: str, python: list[str], wire: list[str]) -> str:
+    """`Address.given_name (wire: givenName)`, or just the Python path when both agree."""
+    text = base + _path(python)
+    return text if python == wire else f"{text} (wire: {_path(wire).lstrip('.')})"
+
+
+def _path(parts: list[str]) -> str:
+    return "".join(part if part.startswith("[") else f".{part}" for part in parts)
+
+
+def _unknown_field(
+    owner: type[pydantic.BaseModel], base: str, python: list[str], wire: list[str]
+) -> str:
+    key = python[-1]
+    read_only: Mapping[str, str] = getattr(owner, "_read_only", {})
+    by_python = {name: alias for alias, name in read_only.items()}
+    if key in read_only or key in by_python:
+        alias = key if key in read_only else by_python[key]
+        python, wire = [*python[:-1], read_only[alias]], [*wire[:-1], alias]
+        return f"{_where(base, python, wire)} is read-only: it is set by the server; remove it"
+    text = f"{_where(base, python, wire)} is not a field of {owner.__name__}"
+    spellings = field_spellings(owner)
+    match = difflib.get_close_matches(key, list(spellings), n=1)
+    if match:
+        name, alias = spellings[match[0]]
+        text += f"; did you mean {name}" + (f" (wire: {alias})?" if alias != name else "?")
+    return text
+
+
+def _spell(root: Any, loc: tuple[int | str, ...]) -> tuple[list[str], list[str], Any]:
+    """An error location in Python and in wire spelling, and the model holding its last part."""
+    python: list[str] = []
+    wire: list[str] = []
+    current, owner = root, None
+    for part in loc:
+        current, _ = strip_optional(current)
+        if isinstance(part, int):
+            python.append(f"[{part}]")
+            wire.append(f"[{part}]")
+            args = typing.get_args(current)
+            current = args[0] if args else None
+            continue
+        owner = current if is_model(current) else None
+        if owner is not None and part in field_spellings(owner):
+            name, alias = field_spellings(owner)[part]
+            python.append(name)
+            wire.append(alias)
+            current = owner.model_fields[name].annotation
+        elif is_union(current):
+            # A union member's tag (e.g. "literal['a']"), not a field: leave it out.
+            current = None
+        else:
+            python.append(part)
+            wire.append(part)
+            args = typing.get_args(current)
+            current = args[-1] if args else None
+    return python, wire, owner

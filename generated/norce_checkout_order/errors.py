@@ -193,7 +193,22 @@ class BadRequestError(APIStatusError):
 
 
 class AuthenticationError(APIStatusError):
-    """Raised for 401 Unauthorized: the API key is missing or wrong."""
+    """Raised for 401 Unauthorized: the API key is missing, wrong, or sent
+    without the scheme Norce expects (`Authorization: Bearer <token>`)."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        super().__init__(response)
+        # Say how the key went out (never the key itself), the usual cause of a 401.
+        sent = response.request.headers.get("authorization", "")
+        if not sent:
+            hint = "no Authorization header was sent"
+        elif sent.lower().startswith("bearer "):
+            hint = "the key was sent as 'Authorization: Bearer <token>'; check the token"
+        else:
+            hint = (
+                "the key was sent without a scheme; Norce expects 'Authorization: Bearer <token>'"
+            )
+        self.args = (f"{self.args[0]} ({hint})",)
 
 
 class PermissionDeniedError(APIStatusError):

@@ -110,6 +110,7 @@ ALLOWED_IMPORT_TIME_CALLS = frozenset(
         "StringConstraints",
         "AnyUrl",
         "cast",  # typing.cast: returns its argument (fieldtypes.py types object defaults with it)
+        "LazyModule",  # operations.py: models imported on the first call
     }
 )
 # Names and attributes that have no business in generated code, at any depth (runtime files too).
@@ -159,6 +160,11 @@ FORBIDDEN_ATTRS = frozenset(
         "f_locals",
     }
 )
+# Hand-written runtime files that need one of FORBIDDEN_NAMES for their one job.
+RUNTIME_ALLOWANCES: Mapping[str, frozenset[str]] = {
+    "_config.py": frozenset({"os"}),  # client settings from environment variables
+    "_lazy.py": frozenset({"importlib"}),  # modules imported on first use
+}
 # Characters that make code read differently from how it runs (Trojan Source, CVE-2021-42574).
 _INVISIBLE = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\x00")
 
@@ -178,7 +184,9 @@ def check_files(
     """Check every file; raise one SpecError listing all violations, each traced to the spec."""
     problems: list[Diagnostic] = []
     for relpath, source in sorted(python.items()):
-        for violation in check_source(source, strict=relpath in spec_derived):
+        strict = relpath in spec_derived
+        allowed = frozenset() if strict else runtime_allowance(relpath)
+        for violation in check_source(source, strict=strict, allowed=allowed):
             problems.append(_traced(violation, relpath, spec_file, locate))
     if problems:
         raise SpecError(problems)
@@ -222,8 +230,16 @@ def _model_imports(tree: ast.Module) -> list[Violation]:
     return found
 
 
-def check_source(source: str, *, strict: bool) -> list[Violation]:
-    """Violations in one module; ``strict`` applies the allow-list meant for spec-derived code."""
+def runtime_allowance(relpath: str) -> frozenset[str]:
+    """The FORBIDDEN_NAMES a hand-written runtime file (by its file name) may use."""
+    return RUNTIME_ALLOWANCES.get(relpath.rpartition("/")[2], frozenset())
+
+
+def check_source(
+    source: str, *, strict: bool, allowed: frozenset[str] = frozenset()
+) -> list[Violation]:
+    """Violations in one module; ``strict`` applies the allow-list meant for spec-derived code,
+    ``allowed`` exempts a runtime file from some of FORBIDDEN_NAMES."""
     bad = next((c for c in source if c in _INVISIBLE), None)
     if bad is not None:
         line = source.count("\n", 0, source.index(bad)) + 1
@@ -241,7 +257,7 @@ def check_source(source: str, *, strict: bool) -> list[Violation]:
         line = exc.lineno or 0
         text = source.splitlines()[line - 1] if 0 < line <= source.count("\n") + 1 else ""
         return [Violation(line, f"not valid Python: {exc.msg}", text)]
-    found = list(_forbidden(tree, source))
+    found = list(_forbidden(tree, source, FORBIDDEN_NAMES - allowed))
     if strict:
         found += _module_level(tree, source)
     return sorted(found, key=lambda v: v.line)
@@ -251,20 +267,16 @@ def _segment(source: str, node: ast.AST) -> str:
     return ast.get_source_segment(source, node) or ""
 
 
-def _forbidden(tree: ast.AST, source: str) -> Iterator[Violation]:
+def _forbidden(tree: ast.AST, source: str, names: frozenset[str]) -> Iterator[Violation]:
     for node in ast.walk(tree):
         # Load context only: a model field or enum member may well be called ``open`` or ``input``.
-        if (
-            isinstance(node, ast.Name)
-            and isinstance(node.ctx, ast.Load)
-            and node.id in FORBIDDEN_NAMES
-        ):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and node.id in names:
             yield Violation(node.lineno, f"forbidden name {node.id!r}", _segment(source, node))
         elif isinstance(node, ast.Attribute) and node.attr in FORBIDDEN_ATTRS:
             yield Violation(
                 node.lineno, f"forbidden attribute {node.attr!r}", _segment(source, node)
             )
-        elif isinstance(node, ast.alias) and node.name.split(".")[0] in FORBIDDEN_NAMES:
+        elif isinstance(node, ast.alias) and node.name.split(".")[0] in names:
             yield Violation(node.lineno, f"forbidden import {node.name!r}", node.name)
 
 
@@ -296,6 +308,11 @@ def _statement(stmt: ast.stmt, source: str, *, in_class: bool) -> list[Violation
         for inner in stmt.body:
             found += _statement(inner, source, in_class=True)
         return found
+    if _is_type_checking(stmt) and not in_class:
+        # Imports for type checkers; the else branch makes the runtime's lazy import.
+        assert isinstance(stmt, ast.If)
+        branches = (*stmt.body, *stmt.orelse)
+        return [v for branch in branches for v in _statement(branch, source, in_class=False)]
     if isinstance(stmt, ast.Assign | ast.AnnAssign | ast.Expr | ast.Pass):
         if isinstance(stmt, ast.Expr) and not isinstance(stmt.value, ast.Constant):
             if not in_class and _is_model_rebuild(stmt.value):
@@ -311,6 +328,14 @@ def _statement(stmt: ast.stmt, source: str, *, in_class: bool) -> list[Violation
             stmt.lineno, f"{type(stmt).__name__} statement at import time", _segment(source, stmt)
         )
     ]
+
+
+def _is_type_checking(stmt: ast.stmt) -> bool:
+    return (
+        isinstance(stmt, ast.If)
+        and isinstance(stmt.test, ast.Name)
+        and stmt.test.id == "TYPE_CHECKING"
+    )
 
 
 def _import(stmt: ast.Import | ast.ImportFrom) -> list[Violation]:

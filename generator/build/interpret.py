@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -63,10 +64,12 @@ def build_api(doc: Admitted, models: Models, settings: Mapping[str, Any]) -> Api
         servers=_servers(data, settings),
         client_headers=tuple(client_headers),
         auth_header=_auth_header(data),
-        typing_imports=tuple(
-            name for name, used in (("Any", ctx.uses_any), ("Literal", ctx.uses_literal)) if used
-        ),
+        typing_imports=("TYPE_CHECKING",)
+        + tuple(name for name, used in (("Any", ctx.uses_any), ("Literal", ctx.uses_literal)) if used),
         uses_datetime=ctx.uses_datetime,
+        auth_scheme=auth_scheme(data, settings),
+        env_vars=env_vars(settings, client_headers),
+        user_agent_version=_NOT_TOKEN.sub("-", version) or "0",
         operations=tuple(operations),
         tags=_tags(data, operations),
     )
@@ -215,6 +218,57 @@ def _auth_header(data: dict[str, Any]) -> str:
         ):
             return str(scheme.get("name"))
     return "Authorization"
+
+
+# RFC 9110 token: what an auth scheme name may be made of.
+_TOKEN = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+")
+_NOT_TOKEN = re.compile(r"[^A-Za-z0-9!#$%&'*+.^_`|~-]+")
+_MENTIONS_BEARER = re.compile(r"\bbearer\b", re.IGNORECASE)
+
+
+def auth_scheme(data: dict[str, Any], settings: Mapping[str, Any]) -> str:
+    """The word the client puts before the API key in ``Authorization``, or "" for none.
+
+    ``auth-scheme`` in ``[tool.norce-codegen]`` decides when it is not "auto". Otherwise the
+    spec's security scheme does: an ``http`` scheme names it (``bearer`` -> "Bearer"); an
+    ``apiKey`` in the Authorization header whose description names the bearer scheme (Norce
+    declares its token that way) is "Bearer"; any other apiKey is sent as it is.
+    """
+    setting = str(settings.get("auth-scheme", "auto"))
+    if setting == "none":
+        return ""
+    if setting != "auto":
+        if not _TOKEN.fullmatch(setting):
+            raise fail(
+                "pyproject.toml",
+                ["tool", "norce-codegen", "auth-scheme"],
+                f"auth-scheme {setting!r} is not a scheme name (use e.g. \"Bearer\", "
+                '"none" or "auto")',
+            )
+        return setting
+    schemes = (data.get("components") or {}).get("securitySchemes") or {}
+    for scheme in schemes.values():
+        if not isinstance(scheme, dict):
+            continue
+        if scheme.get("type") == "http" and isinstance(scheme.get("scheme"), str):
+            name = scheme["scheme"]
+            return name[:1].upper() + name[1:] if _TOKEN.fullmatch(name) else ""
+        if (
+            scheme.get("type") == "apiKey"
+            and scheme.get("in") == "header"
+            and str(scheme.get("name", "")).lower() == "authorization"
+            and _MENTIONS_BEARER.search(str(scheme.get("description") or ""))
+        ):
+            return "Bearer"
+    return ""
+
+
+def env_vars(settings: Mapping[str, Any], client_headers: list[ClientHeader]) -> dict[str, str]:
+    """Client argument -> environment variable (``api_key`` -> ``NORCE_CHECKOUT_API_KEY``)."""
+    prefix = str(settings.get("env-prefix") or "NORCE_CHECKOUT").rstrip("_")
+    arguments = ["api_key", *(h.python_name for h in client_headers)]
+    arguments += ["environment", "slug", "base_url"]
+    return {name: f"{prefix}_{name.upper()}" for name in arguments}
 
 
 def _tags(data: dict[str, Any], operations: list[Operation]) -> tuple[Tag, ...]:

@@ -146,7 +146,10 @@ class Api:
     servers: tuple[Server, ...]
     client_headers: tuple[ClientHeader, ...]
     auth_header: str
-    typing_imports: tuple[str, ...]  # names operations.py imports from typing, e.g. ("Any",)
+    typing_imports: tuple[str, ...]  # names operations.py imports from typing: ("TYPE_CHECKING", "Any")
     uses_datetime: bool  # some parameter accepts datetime values
+    auth_scheme: str  # "Bearer" -> "Authorization: Bearer <key>"; "" sends the key as it is
+    env_vars: dict[str, str]  # client argument -> the environment variable it falls back to
+    user_agent_version: str  # info.version reduced to header-safe token characters
     operations: tuple[Operation, ...]
     tags: tuple[Tag, ...]

@@ -1,4 +1,5 @@
-"""Pydantic v2 models from the admitted spec with datamodel-code-generator, then open enums.
+"""Pydantic v2 models from the admitted spec with datamodel-code-generator, then open enums and
+the runtime base class (``_model.Model``: strict when built, tolerant when read).
 
 DCG also reports which class it made from which schema (``emit_model_metadata``); that mapping is
 the ``Models`` product the IR reads, so an operation always names the class DCG really made for its
@@ -113,8 +114,8 @@ def build_models(doc: Admitted) -> Models:
     if not isinstance(source, str):
         raise fail(doc.path, ["components", "schemas"], "model generation produced several modules")
     schemas = _schema_models(metadata, doc)
-    source = _strict_requests(_open_enums(source), schemas)
-    source = _class_docstrings(source, metadata, schemas)
+    source = _class_docstrings(_open_enums(source), metadata, schemas)
+    source = _on_runtime_base(source, _read_only_fields(schemas))
     source = typed_fields(_escape_invisible(source))
     if "python-re" in source:  # admission drops the patterns that need it; make sure
         raise fail(
@@ -276,26 +277,131 @@ def _open_enums(source: str) -> str:
     return body + "\n"
 
 
-def _strict_requests(source: str, schemas: Mapping[str, SchemaModels]) -> str:
-    """``XRequest`` models refuse unknown fields.
+def _read_only_fields(schemas: Mapping[str, SchemaModels]) -> dict[str, dict[str, str]]:
+    """Request class -> {wire name: Python name} of the read-only fields DCG left out of it.
 
-    Every model keeps unknown fields (``extra="allow"``) so responses from a newer build parse. For
-    the request half of a readOnly split that would let a response's read-only fields ride along
-    (``HookRequest.model_validate(hook_response_json)`` keeping ``id``) and be sent back, so those
-    classes forbid extras: the mistake fails when the model is built, before any network call.
+    What the response half of a readOnly split has beyond its request half is exactly the read-only
+    set, spelled as DCG spelled it.
     """
-    for schema in sorted(schemas):
-        if not schemas[schema].split:
+    found: dict[str, dict[str, str]] = {}
+    for made in schemas.values():
+        if made.split:
+            missing = {
+                wire: python
+                for wire, python in made.response.fields.items()
+                if wire not in made.request.fields
+            }
+            if missing:
+                found[made.request.name] = missing
+    return found
+
+
+# ConfigDict keys the runtime base class sets for every model.
+_BASE_CONFIG = frozenset({"extra", "populate_by_name"})
+
+
+def _on_runtime_base(source: str, read_only: Mapping[str, Mapping[str, str]]) -> str:
+    """Make every model subclass the runtime ``_model.Model`` instead of ``BaseModel``.
+
+    ``Model`` carries the configuration DCG repeats in each class (extra fields kept, Python
+    and wire names), refuses unknown fields when the caller builds a model and keeps them when
+    the client reads one. DCG's per-class ``model_config`` is dropped unless it says more; a
+    request class whose schema has read-only properties lists them in ``_read_only``, so
+    sending one gets its own message. Edits are made by AST position, so DCG's formatting of
+    docstrings and fields does not matter.
+    """
+    lines = source.split("\n")
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+
+    def offset(lineno: int, col: int) -> int:
+        return starts[lineno - 1] + col
+
+    edits: list[tuple[int, int, str]] = []
+    for node in ast.parse(source).body:
+        if not isinstance(node, ast.ClassDef) or [ast.unparse(b) for b in node.bases] != [
+            "BaseModel"
+        ]:
             continue
-        name = schemas[schema].request.name
-        config = re.compile(  # a schema description puts a docstring before model_config
-            rf"(class {re.escape(name)}\(BaseModel\):\n"
-            r'(?:    """(?:[^"\\]|\\.|"(?!""))*"""\n)?'
-            r"    model_config = ConfigDict\(\s*extra=)(['\"])allow\2"
+        base = node.bases[0]
+        edits.append(
+            (
+                offset(base.lineno, base.col_offset),
+                offset(base.lineno, base.end_col_offset or 0),
+                "_model.Model",
+            )
         )
-        source, count = config.subn(r"\1\2forbid\2", source)
-        if (
-            count != 1
-        ):  # DCG changed its output shape: fail loudly rather than send read-only fields
-            raise RuntimeError(f"model {name}: extra='allow' config not found")
+        config = next((stmt for stmt in node.body if _is_model_config(stmt)), None)
+        kept = _kept_config(config) if config is not None else []
+        statements = [f"model_config = ConfigDict({', '.join(kept)})"] if kept else []
+        if node.name in read_only:
+            statements.append(f"_read_only = {dict(read_only[node.name])!r}")
+        indent = " " * node.body[0].col_offset
+        text = "".join(f"{indent}{stmt}\n" for stmt in statements)
+        if config is not None:
+            begin = offset(config.lineno, 0)
+            end = offset((config.end_lineno or config.lineno) + 1, 0)
+            edits.append((begin, end, text))
+        elif text:
+            after = node.body[0] if _is_docstring(node.body[0]) else None
+            at = offset((after.end_lineno or after.lineno) + 1, 0) if after else offset(
+                node.body[0].lineno, 0
+            )
+            edits.append((at, at, text))
+        only_docstring = all(stmt is config or _is_docstring(stmt) for stmt in node.body)
+        if only_docstring and not statements:
+            end_line = (node.body[-1].end_lineno or node.body[-1].lineno) + 1
+            edits.append((offset(end_line, 0), offset(end_line, 0), f"{indent}pass\n"))
+    for begin, end, text in sorted(edits, reverse=True):
+        source = source[:begin] + text + source[end:]
+    return _fix_imports(source)
+
+
+def _is_model_config(stmt: ast.stmt) -> bool:
+    return (
+        isinstance(stmt, ast.Assign)
+        and [t.id for t in stmt.targets if isinstance(t, ast.Name)] == ["model_config"]
+        and isinstance(stmt.value, ast.Call)
+        and isinstance(stmt.value.func, ast.Name)
+        and stmt.value.func.id == "ConfigDict"
+    )
+
+
+def _is_docstring(stmt: ast.stmt) -> bool:
+    return (
+        isinstance(stmt, ast.Expr)
+        and isinstance(stmt.value, ast.Constant)
+        and isinstance(stmt.value.value, str)
+    )
+
+
+def _kept_config(config: ast.stmt) -> list[str]:
+    """The ``key=value`` items of DCG's ``model_config`` that the base class does not set."""
+    assert isinstance(config, ast.Assign) and isinstance(config.value, ast.Call)
+    return [
+        f"{keyword.arg}={ast.unparse(keyword.value)}"
+        for keyword in config.value.keywords
+        if keyword.arg not in _BASE_CONFIG
+    ]
+
+
+def _fix_imports(source: str) -> str:
+    """Import the runtime base; drop pydantic names no class uses any more."""
+    tree = ast.parse(source)
+    used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    for node in tree.body:
+        if isinstance(node, ast.ImportFrom) and node.module == "pydantic":
+            names = [a.name for a in node.names if a.name in used or a.asname]
+            line = f"from pydantic import {', '.join(names)}\n" if names else ""
+            old = ast.get_source_segment(source, node)
+            assert old is not None
+            source = source.replace(old + "\n", line, 1)
+            break
+    if "_model.Model" in source:
+        source = source.replace(
+            "from __future__ import annotations\n",
+            "from __future__ import annotations\n\nfrom . import _model\n",
+            1,
+        )
     return source

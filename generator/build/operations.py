@@ -203,7 +203,8 @@ def _args(
     ]
     if body is not None:
         default = None if body.required else _NOT_GIVEN
-        annotation = body.annotation if body.required else f"{body.annotation} | NotGiven"
+        annotation = _body_accepts(body.annotation)
+        annotation = annotation if body.required else f"{annotation} | NotGiven"
         args.append(
             Arg("body", annotation, default, doc_text(body.description or "Request body."), False)
         )
@@ -236,6 +237,16 @@ def _args(
     return sorted(args, key=lambda a: (not a.positional, a.default is not None))
 
 
+def _body_accepts(annotation: str) -> str:
+    """A model body may also be given as a dict (wire or Python names); the client validates
+    either into the model before sending."""
+    if annotation.startswith("models."):
+        return f"{annotation} | dict[str, Any]"
+    if annotation.startswith("list[models."):
+        return f"{annotation} | list[dict[str, Any]]"
+    return annotation
+
+
 def _body(
     ctx: TypeContext, where: tuple[object, ...], op: dict[str, Any], model_fields: FieldNames
 ) -> Body | None:
@@ -250,6 +261,8 @@ def _body(
     schema = content[media].get("schema")
     pointer = where + ("requestBody", "content", media, "schema")
     annotation = ctx.annotation(schema, "request", pointer)
+    if _body_accepts(annotation) != annotation:
+        ctx.uses_any = True  # the dict alternative is dict[str, Any]
     schema_name = None
     target = schema
     if isinstance(schema, dict) and schema.get("type") == "array":

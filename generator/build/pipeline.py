@@ -68,6 +68,7 @@ def build(
         f"{pkg}/models.py": models.source,
         f"{pkg}/__init__.py": render(env, "package/__init__.py.j2", **context),
         f"{pkg}/_client.py": render(env, "package/_client.py.j2", **context),
+        f"{pkg}/_async_client.py": render(env, "package/_async_client.py.j2", **context),
         f"{pkg}/operations.py": render(env, "package/operations.py.j2", **context),
     }
     for runtime in sorted((templates / "runtime").glob("*.py")):

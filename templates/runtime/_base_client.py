@@ -14,14 +14,14 @@ import re
 import time
 from collections.abc import Callable, Collection, Mapping
 from types import TracebackType
-from typing import Any, ClassVar, Generic, Self, TypeVar
+from typing import Any, ClassVar, Generic, Self, TypeVar, cast
 
 import httpx
 
 from ._call import Call
 from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, SENSITIVE_HEADERS
 from ._request import Request, build_query, build_url, encode_body
-from ._response import RawResponse
+from ._response import RawResponse, raw_response_requested
 from ._retry import RetryPolicy
 from ._types import NOT_GIVEN, NotGiven, RequestOptions
 from .errors import RequestValidationError
@@ -51,6 +51,7 @@ class _BaseClient(Generic[HttpxClientT]):
         default_headers: Mapping[str, str | None],
         timeout: float | httpx.Timeout | None | NotGiven,
         max_retries: int,
+        strict_responses: bool,
         http_client: HttpxClientT,
         owns_http_client: bool,
     ) -> None:
@@ -66,8 +67,10 @@ class _BaseClient(Generic[HttpxClientT]):
             raise ValueError("max_retries must be >= 0")
         self._base_url = str(url).rstrip("/")
         self.max_retries = max_retries
-        # Norce expects the raw key, not "Bearer <key>". Names are lower-case
-        # so a call's "X-Merchant" replaces a default "x-merchant".
+        self._strict_responses = strict_responses
+        # `api_key` is the whole header value (the generated client adds the
+        # scheme). Names are lower-case so a call's "X-Merchant" replaces a
+        # default "x-merchant".
         headers: dict[str, str | None] = {"accept": "application/json"}
         headers.update((name.lower(), value) for name, value in default_headers.items())
         headers[auth_header.lower()] = api_key
@@ -122,7 +125,7 @@ class _BaseClient(Generic[HttpxClientT]):
             changes.extend((name.lower(), value) for name, value in extra.items())
         content = None
         if not isinstance(request.body, NotGiven):
-            content = encode_body(request.body, request.operation_id)
+            content = encode_body(request.body, request.operation_id, request.body_type)
             changes.append(("content-type", "application/json"))
         headers, dropped = self._merge_headers(changes, request.operation_id)
         timeout = options.get("timeout", self._timeout)
@@ -145,6 +148,7 @@ class _BaseClient(Generic[HttpxClientT]):
             max_retries=options.get("max_retries", self.max_retries),
             may_retry=request.idempotent or options.get("retry_non_idempotent", False),
             sensitive=self._sensitive,
+            strict_responses=self._strict_responses,
         )
 
     def _merge_headers(
@@ -185,12 +189,14 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
 
     Args:
         base_url: API root, e.g. "https://slug.api-se.norce.tech/checkout/order".
-        api_key: Sent as the raw value of `auth_header` (no "Bearer").
+        api_key: The whole value of `auth_header` (e.g. "Bearer <token>").
         auth_header: The header the spec's apiKey scheme names.
         default_headers: Sent with every call; a None value drops the header.
         timeout: Seconds or `httpx.Timeout`; None disables timeouts. If not
             given: `DEFAULT_TIMEOUT`, or the timeout of `http_client`.
         max_retries: Retries per call for retryable failures.
+        strict_responses: Raise on a 2xx body that breaks any rule of the
+            spec instead of keeping the value with a warning.
         http_client: Your own `httpx.Client` (proxies, TLS, transports). It
             is NOT closed by `close()`: whoever created it closes it.
         event_hooks: httpx event hooks, e.g. `{"request": [fn]}`, added to
@@ -206,6 +212,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         auth_header: str = "Authorization",
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
+        strict_responses: bool = False,
         http_client: httpx.Client | None = None,
         event_hooks: EventHooks | None = None,
     ) -> None:
@@ -222,12 +229,18 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             default_headers=default_headers,
             timeout=timeout,
             max_retries=max_retries,
+            strict_responses=strict_responses,
             http_client=http_client,
             owns_http_client=owns,
         )
 
     def _send(self, request: Request[T], options: RequestOptions | None = None) -> T:
-        """Send a call and return its parsed 2xx body (see `_send_raw`)."""
+        """Send a call and return its parsed 2xx body (see `_send_raw`).
+
+        Inside a `with_raw_response` call it returns the `RawResponse` itself.
+        """
+        if raw_response_requested():
+            return cast(T, self._send_raw(request, options))
         return self._send_raw(request, options).parse()
 
     def _send_raw(
@@ -285,6 +298,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         auth_header: str = "Authorization",
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
+        strict_responses: bool = False,
         http_client: httpx.AsyncClient | None = None,
         event_hooks: EventHooks | None = None,
     ) -> None:
@@ -301,12 +315,18 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             default_headers=default_headers,
             timeout=timeout,
             max_retries=max_retries,
+            strict_responses=strict_responses,
             http_client=http_client,
             owns_http_client=owns,
         )
 
     async def _send(self, request: Request[T], options: RequestOptions | None = None) -> T:
-        """Send a call and return its parsed 2xx body (see `_send_raw`)."""
+        """Send a call and return its parsed 2xx body (see `_send_raw`).
+
+        Inside a `with_raw_response` call it returns the `RawResponse` itself.
+        """
+        if raw_response_requested():
+            return cast(T, await self._send_raw(request, options))
         return (await self._send_raw(request, options)).parse()
 
     async def _send_raw(

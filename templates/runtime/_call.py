@@ -36,6 +36,7 @@ class Call(Generic[T]):
         "request",
         "retries_taken",
         "sensitive",
+        "strict_responses",
     )
 
     def __init__(
@@ -47,8 +48,10 @@ class Call(Generic[T]):
         max_retries: int,
         may_retry: bool,
         sensitive: frozenset[str],
+        strict_responses: bool = False,
     ) -> None:
         self.request = request
+        self.strict_responses = strict_responses
         self.sensitive = sensitive
         self.http_request = http_request
         self.policy = policy
@@ -114,6 +117,7 @@ class Call(Generic[T]):
                 response_type=self.request.response_type,
                 operation_id=self.request.operation_id,
                 retries_taken=self.retries_taken,
+                strict=self.strict_responses,
             )
         if (
             self.may_retry

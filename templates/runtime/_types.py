@@ -1,27 +1,41 @@
-"""Shared types: the NOT_GIVEN sentinel, open enums, per-call options, JSON."""
+"""Shared types: the NOT_GIVEN sentinel, open enums, per-call options, and
+what request and response validation share (cached validators, field names).
+
+Importing this module must stay cheap: pydantic's validation machinery is
+only loaded when the first validator is built (`type_adapter`).
+"""
 
 from __future__ import annotations
 
+import functools
+import types
+import typing
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from enum import StrEnum
-from typing import Any, Literal, TypeAlias, TypedDict, final
+from typing import TYPE_CHECKING, Any, Literal, TypedDict, final
 
 import httpx
-from pydantic import JsonValue
+
+from ._lazy import LazyModule
+
+if TYPE_CHECKING:
+    import pydantic
+else:
+    pydantic = LazyModule("pydantic")
 
 __all__ = [
-    "JSON",
     "NOT_GIVEN",
     "NotGiven",
     "OpenStrEnum",
     "RequestOptions",
+    "field_spellings",
+    "is_model",
     "reject_unknown_enum_values",
+    "strip_optional",
+    "type_adapter",
 ]
-
-JSON: TypeAlias = JsonValue
-"""A JSON value passed through without a model."""
 
 
 @final
@@ -129,3 +143,43 @@ class RequestOptions(TypedDict, total=False):
     max_retries: int
     extra_headers: Mapping[str, str]
     retry_non_idempotent: bool
+
+
+@functools.lru_cache(maxsize=512)
+def type_adapter(annotation: Any) -> pydantic.TypeAdapter[Any]:
+    """The validator for a body or response type, built once per type.
+
+    Building one compiles a validator (hundreds of microseconds); cached, a
+    call only pays for validation. Types and generic aliases such as
+    `list[Order]` are hashable, so they are the cache keys.
+    """
+    return pydantic.TypeAdapter(annotation)
+
+
+@functools.lru_cache(maxsize=256)
+def field_spellings(model: type[pydantic.BaseModel]) -> dict[str, tuple[str, str]]:
+    """Wire name and Python name -> (Python name, wire name), for every field of `model`."""
+    spellings: dict[str, tuple[str, str]] = {}
+    for name, field in model.model_fields.items():
+        pair = (name, field.alias or name)
+        spellings[name] = spellings[pair[1]] = pair
+    return spellings
+
+
+def strip_optional(annotation: Any) -> tuple[Any, bool]:
+    """`X | None` -> (X, True); anything else -> (itself, False)."""
+    if is_union(annotation):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(args) == 1:
+            return args[0], True
+    return annotation, False
+
+
+def is_union(annotation: Any) -> bool:
+    """Whether `annotation` is `A | B` (either spelling)."""
+    return isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union
+
+
+def is_model(annotation: Any) -> bool:
+    """Whether `annotation` is a pydantic model class."""
+    return isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel)

@@ -86,7 +86,8 @@ def test_seed_example_arrives_unchanged(seed: SeedRequest, client: Any, httpserv
     httpserver.check_assertions()
 
     (request,) = received
-    expected_headers = dict(seed.headers, Authorization=API_KEY)
+    # The pages show the apiKey placeholder; Norce wants the token as "Bearer <token>".
+    expected_headers = dict(seed.headers, Authorization=f"Bearer {API_KEY}")
     for header, value in expected_headers.items():
         assert request.headers.get(header) == value, header
     if body is None:

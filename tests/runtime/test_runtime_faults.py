@@ -82,13 +82,15 @@ def test_garbage_json_in_200(runner: Runner, fault_server) -> None:
 
 
 def test_json_of_the_wrong_shape_in_200(runner: Runner, fault_server) -> None:
-    server = fault_server(respond(200, b'{"id": "o1", "total": "many"}'))
+    # An array where the spec has an object: no reading of the spec fits (a value that only
+    # breaks a rule is kept instead; see test_runtime_tolerant.py).
+    server = fault_server(respond(200, b'{"id": "o1", "total": [1, 2]}'))
 
     with pytest.raises(APIResponseValidationError) as caught:
         runner.send(server.url, get_order(response_type=Order))
 
     assert "total" in str(caught.value)
-    assert caught.value.body == '{"id": "o1", "total": "many"}'
+    assert caught.value.body == '{"id": "o1", "total": [1, 2]}'
 
 
 def test_html_in_200(runner: Runner, fault_server) -> None:

@@ -75,7 +75,7 @@ def test_get_checkout_order(kind: str, package: Any, httpserver_ipv4) -> None:
         order = asyncio.run(go())
 
     request = httpserver_ipv4.log[0][0]
-    assert request.headers["Authorization"] == API_KEY
+    assert request.headers["Authorization"] == f"Bearer {API_KEY}"
     assert request.headers["x-merchant"] == "norce"
     assert "x-adapterid" not in request.headers
     assert request.environ["RAW_URI"] == "/checkout/order/api/v0/checkout/orders/o%2F1"
