@@ -24,7 +24,7 @@ import httpx
 
 from ._lazy import LazyModule
 from ._logs import logger
-from ._types import field_spellings, is_model, strip_optional, type_adapter
+from ._types import field_spellings, fields_of, is_model, strip_optional, type_adapter
 from .errors import APIResponseValidationError
 
 if TYPE_CHECKING:
@@ -163,7 +163,7 @@ class _Reader:
             else:
                 extra[key] = raw
         present = set(values)
-        for name, field in model.model_fields.items():
+        for name, field in fields_of(model).items():
             if name not in values and field.is_required():
                 self._warn(model, name, "is required by the spec but missing; it reads as None")
                 values[name] = None
@@ -174,7 +174,7 @@ class _Reader:
             return _field_adapter(model, name).validate_python(raw)
         except pydantic.ValidationError as exc:
             error = exc.errors(include_url=False, include_input=False)[0]
-        annotation = model.model_fields[name].annotation
+        annotation = fields_of(model)[name].annotation
         if _contains_model(annotation):
             return self.read(annotation, raw)  # each nested model reports its own fields
         target, _ = strip_optional(annotation)
@@ -194,8 +194,7 @@ class _Reader:
             return
         if len(_WARNED) < _MAX_WARNED:
             _WARNED.add(key)
-        field = model.model_fields[name]
-        wire = field.alias or name
+        wire = field_spellings(model)[name][1]
         spelled = f"{name} (wire {wire!r})" if wire != name else name
         # The value itself is never logged: response data may be personal.
         logger.warning(
@@ -211,7 +210,7 @@ def _contains_model(annotation: Any) -> bool:
 @functools.lru_cache(maxsize=1024)
 def _field_adapter(model: type[pydantic.BaseModel], name: str) -> pydantic.TypeAdapter[Any]:
     """A validator for one field with its constraints (pattern, length, range, format)."""
-    field = model.model_fields[name]
+    field = fields_of(model)[name]
     annotation: Any = field.annotation
     if field.metadata:
         annotation = typing.Annotated[annotation, *field.metadata]

@@ -22,6 +22,7 @@ from ._lazy import LazyModule
 from ._types import (
     NotGiven,
     field_spellings,
+    fields_of,
     is_model,
     is_union,
     reject_unknown_enum_values,
@@ -278,7 +279,7 @@ def _spell(root: Any, loc: tuple[int | str, ...]) -> tuple[list[str], list[str],
             name, alias = field_spellings(owner)[part]
             python.append(name)
             wire.append(alias)
-            current = owner.model_fields[name].annotation
+            current = fields_of(owner)[name].annotation
         elif is_union(current):
             # A union member's tag (e.g. "literal['a']"), not a field: leave it out.
             current = None

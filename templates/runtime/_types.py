@@ -31,6 +31,7 @@ __all__ = [
     "OpenStrEnum",
     "RequestOptions",
     "field_spellings",
+    "fields_of",
     "is_model",
     "reject_unknown_enum_values",
     "strip_optional",
@@ -156,11 +157,23 @@ def type_adapter(annotation: Any) -> pydantic.TypeAdapter[Any]:
     return pydantic.TypeAdapter(annotation)
 
 
+def fields_of(model: type[pydantic.BaseModel]) -> dict[str, pydantic.fields.FieldInfo]:
+    """`model.model_fields` with every annotation resolved.
+
+    Models build on first use (`defer_build`), and a nested model that was
+    only ever validated as part of its parent still holds forward references
+    (`"Annotated[CustomerType, ...]"`) until it is built itself.
+    """
+    if not model.__pydantic_complete__:
+        model.model_rebuild()
+    return model.model_fields
+
+
 @functools.lru_cache(maxsize=256)
 def field_spellings(model: type[pydantic.BaseModel]) -> dict[str, tuple[str, str]]:
     """Wire name and Python name -> (Python name, wire name), for every field of `model`."""
     spellings: dict[str, tuple[str, str]] = {}
-    for name, field in model.model_fields.items():
+    for name, field in fields_of(model).items():
         pair = (name, field.alias or name)
         spellings[name] = spellings[pair[1]] = pair
     return spellings

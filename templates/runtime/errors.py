@@ -204,9 +204,7 @@ class AuthenticationError(APIStatusError):
         elif sent.lower().startswith("bearer "):
             hint = "the key was sent as 'Authorization: Bearer <token>'; check the token"
         else:
-            hint = (
-                "the key was sent without a scheme; Norce expects 'Authorization: Bearer <token>'"
-            )
+            hint = "the key was not sent in the form Norce expects: 'Authorization: Bearer <token>'"
         self.args = (f"{self.args[0]} ({hint})",)
 
 

@@ -167,6 +167,7 @@ _SAFE_EXPRESSIONS = {
     "op.call_args",
     "op.docstring | indent(4)",
     "op.docstring | indent(8)",
+    "op.body.annotation",
     "op.idempotent",
     "op.literals.method",
     "op.literals.operation_id",
