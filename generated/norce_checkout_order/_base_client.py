@@ -10,22 +10,27 @@ and sleeps, so the twins cannot drift apart.
 
 from __future__ import annotations
 
-import asyncio
 import re
 import time
 from collections.abc import Callable, Collection, Mapping
 from types import TracebackType
-from typing import Any, ClassVar, Generic, Self, TypeVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, cast
 
 import httpx
 
 from ._call import Call
 from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, SENSITIVE_HEADERS
+from ._lazy import LazyModule
 from ._request import Request, build_query, build_url, encode_body
 from ._response import RawResponse, raw_response_requested
 from ._retry import RetryPolicy
 from ._types import NOT_GIVEN, NotGiven, RequestOptions
 from .errors import RequestValidationError
+
+if TYPE_CHECKING:
+    import asyncio
+else:
+    asyncio = LazyModule("asyncio")  # a sync-only program never pays for importing asyncio
 
 __all__ = ["AsyncAPIClient", "SyncAPIClient"]
 

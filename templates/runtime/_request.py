@@ -8,7 +8,6 @@ here touches the network, so all of it can be unit-tested directly.
 from __future__ import annotations
 
 import datetime
-import difflib
 import enum
 import functools
 import re
@@ -32,9 +31,12 @@ from ._types import (
 from .errors import RequestValidationError
 
 if TYPE_CHECKING:
+    import difflib
+
     import pydantic
     import pydantic_core
 else:
+    difflib = LazyModule("difflib")  # only a refused body needs it
     pydantic = LazyModule("pydantic")
     pydantic_core = LazyModule("pydantic_core")
 
