@@ -8,6 +8,7 @@ process's GIL) returns one fixed JSON order. The same GET is then sent by:
 
     raw        httpx.Client.get(url, headers=...)             the baseline
     raw+json   the same plus response.json()
+    raw+model  the same validated into OrderResponse by pydantic (if generated/ exists)
     runtime    SyncAPIClient._send(Request) into OrderResponse (or a local model)
     generated  OrderClient.get_checkout_order(id)            if generated/ exists
 
@@ -175,6 +176,14 @@ def make_variants(base: str) -> dict[str, Callable[[], object]]:
     }
 
     package, generated = load_package()
+    if generated:
+        import pydantic
+
+        # The baseline the client is held to: raw httpx plus pydantic validation of the body.
+        adapter = pydantic.TypeAdapter(package.models.OrderResponse)
+        variants["raw+model"] = lambda: adapter.validate_json(
+            raw.get(url, headers={"authorization": API_KEY, **HEADERS}).content
+        )
     import importlib
 
     base_client = importlib.import_module(package.__name__ + "._base_client")

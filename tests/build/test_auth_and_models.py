@@ -126,3 +126,37 @@ def test_a_schema_with_a_description_and_one_read_only_property(tmp_path: Path) 
         "Invalid request for models.ThingRequest: "
         "ThingRequest.id is read-only: it is set by the server; remove it"
     ), run.stderr
+
+
+LOOKAROUND = """
+openapi: 3.0.3
+info: {title: Codes, version: "1"}
+paths:
+  /codes:
+    get:
+      operationId: GetCode
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Code'}
+components:
+  schemas:
+    Code:
+      type: object
+      properties:
+        code: {type: string, pattern: '^(?!bad).*$'}
+"""
+
+
+def test_models_never_opt_into_the_python_re_engine(tmp_path: Path) -> None:
+    spec = tmp_path / "codes.yaml"
+    spec.write_text(LOOKAROUND, "utf-8")
+
+    with pytest.raises(SpecError) as caught:
+        build(spec, load_settings(), formatted=False)
+
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.pointer == "#/components/schemas/Code"
+    assert "linear-time Rust engine" in diagnostic.message

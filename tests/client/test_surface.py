@@ -114,3 +114,17 @@ def test_importing_the_package_loads_only_what_is_used() -> None:
 def test_dir_and_all_list_the_lazy_names_too() -> None:
     assert {"AsyncOrderClient", "models", "OrderClient"} <= set(dir(norce_checkout_order))
     assert sorted(norce_checkout_order.__all__) == dir(norce_checkout_order)
+
+
+def test_every_model_is_on_the_runtime_base_with_the_rust_regex_engine() -> None:
+    from norce_checkout_order import _model, models
+
+    classes = [
+        c for c in vars(models).values() if isinstance(c, type) and c.__module__ == models.__name__
+    ]
+    model_classes = [c for c in classes if issubclass(c, _model.Model)]
+    assert len(model_classes) >= 40
+    assert all(issubclass(c, _model.Model) for c in classes if hasattr(c, "model_config"))
+    for cls in model_classes:
+        assert cls.model_config.get("regex_engine") == "rust-regex", cls
+        assert cls.model_config.get("extra") == "allow", cls
