@@ -34,6 +34,7 @@ def _client_kwargs(spec: dict[str, Any], url: str) -> dict[str, Any]:
         "channel": headers["x-channel"]["example"],
         "base_url": url,
         "max_retries": 0,
+        "strict_responses": True,  # a contract test wants every broken rule, not a warning
     }
 
 

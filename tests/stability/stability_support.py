@@ -74,18 +74,28 @@ def snapshot(package: types.ModuleType) -> Snapshot:
     """Everything calling code can depend on, keyed by a readable name."""
     prefix = package.__name__
     client = importlib.import_module(f"{prefix}._client")
+    async_client = importlib.import_module(f"{prefix}._async_client")
     operations = importlib.import_module(f"{prefix}.operations")
     models = importlib.import_module(f"{prefix}.models")
     api: Snapshot = {f"exports {name}": ("export",) for name in package.__all__}
     api |= {f"ENVIRONMENTS[{k!r}]": ("value", url) for k, url in client.ENVIRONMENTS.items()}
     api["Environment"] = ("type", _shape_of_source(_type_source(client.Environment, prefix)))
-    for name, cls in vars(client).items():
-        if inspect.isclass(cls) and cls.__module__ == client.__name__:
-            for attr, member in vars(cls).items():
-                if attr == "__init__" or (not attr.startswith("_") and inspect.isfunction(member)):
-                    api[f"{name}.{attr}"] = _callable(member)
-                elif not attr.startswith("_"):
-                    api[f"{name}.{attr}"] = ("attribute", type(member).__name__)
+    for module in (client, async_client):
+        for name, cls in vars(module).items():
+            if inspect.isclass(cls) and cls.__module__ == module.__name__:
+                for attr, member in vars(cls).items():
+                    if attr == "__init__" or (
+                        not attr.startswith("_") and inspect.isfunction(member)
+                    ):
+                        api[f"{name}.{attr}"] = _callable(member)
+                    elif not attr.startswith("_"):
+                        api[f"{name}.{attr}"] = ("attribute", type(member).__name__)
+                raw = vars(module).get(f"{name}WithRawResponse")
+                if raw is not None:
+                    # The raw twin wraps a client's bound methods when it is built: its surface
+                    # is what an instance holds (an unconfigured client is enough to wrap).
+                    for attr, member in vars(raw(cls.__new__(cls))).items():
+                        api[f"{name}WithRawResponse.{attr}"] = _callable(member)
     for name in operations.__all__:
         api[f"operations.{name}"] = _callable(getattr(operations, name))
     for name, cls in vars(models).items():
