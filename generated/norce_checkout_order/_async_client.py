@@ -18,11 +18,15 @@ from . import operations
 from ._base_client import AsyncAPIClient
 from ._client import Environment, _connection
 from ._constants import DEFAULT_MAX_RETRIES
+from ._lazy import LazyModule
 from ._response import to_async_raw_response
 from ._types import NOT_GIVEN, NotGiven, RequestOptions
 
 if TYPE_CHECKING:
     from . import models
+else:
+    # Imported on first use; annotations still resolve (typing.get_type_hints) through it.
+    models = LazyModule(f"{__package__}.models")
 
 __all__ = ["AsyncOrderClient", "AsyncOrderClientWithRawResponse"]
 

@@ -128,3 +128,12 @@ def test_every_model_is_on_the_runtime_base_with_the_rust_regex_engine() -> None
     for cls in model_classes:
         assert cls.model_config.get("regex_engine") == "rust-regex", cls
         assert cls.model_config.get("extra") == "allow", cls
+
+
+def test_annotations_resolve_at_run_time_although_models_load_lazily() -> None:
+    import typing
+
+    for cls in (OrderClient, AsyncOrderClient):
+        for name, member in _public(cls).items():
+            hints = typing.get_type_hints(getattr(cls, name))
+            assert "return" in hints, (cls.__name__, name, member)
