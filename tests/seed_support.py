@@ -44,3 +44,24 @@ def _seed_requests() -> list[SeedRequest]:
 
 SEED_REQUESTS = _seed_requests()
 SPEC_DATA = yaml.safe_load(SPEC.read_text("utf-8"))
+
+
+_ENUM_SPELLING = {
+    str(v).lower(): v
+    for schema in SPEC_DATA["components"]["schemas"].values()
+    for v in schema.get("enum", [])
+}
+
+
+def canonical_enums(value: Any) -> Any:
+    """The client sends the spec's enum spelling ("person"); Norce's examples say "Person"."""
+    if isinstance(value, dict):
+        return {k: canonical_enums(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [canonical_enums(v) for v in value]
+    return _ENUM_SPELLING.get(value.lower(), value) if isinstance(value, str) else value
+
+
+def python_name(operation_id: str) -> str:
+    """The client method of an operationId: ``GetCheckoutOrder`` -> ``get_checkout_order``."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", operation_id).lower()

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from norce_checkout_order import OrderClient, RequestValidationError
-from seed_support import SPEC_DATA
+from seed_support import SPEC_DATA, canonical_enums, python_name
 from support import API_KEY
 from werkzeug import Request as WerkzeugRequest
 from werkzeug import Response
@@ -62,11 +62,6 @@ NOT_IN_SPEC = [
     "GET /api/v1/checkout/orders/{{orderId}}",
     "POST /api/v1/checkout/orders/{{orderId}}/validations",
 ]
-ENUM_SPELLING = {
-    str(v).lower(): v
-    for schema in SPEC_DATA["components"]["schemas"].values()
-    for v in schema.get("enum", [])
-}
 
 
 def _substitute(value: Any) -> Any:
@@ -77,15 +72,6 @@ def _substitute(value: Any) -> Any:
     if isinstance(value, list):
         return [_substitute(v) for v in value]
     return value
-
-
-def _canonical_enums(value: Any) -> Any:
-    """The client sends the spec's enum spelling ("person"); Norce's files say "Person"."""
-    if isinstance(value, dict):
-        return {k: _canonical_enums(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_canonical_enums(v) for v in value]
-    return ENUM_SPELLING.get(value.lower(), value) if isinstance(value, str) else value
 
 
 def _operation(method: str, path: str) -> tuple[dict[str, Any], list[str]] | None:
@@ -101,10 +87,6 @@ def _operation(method: str, path: str) -> tuple[dict[str, Any], list[str]] | Non
 def _api_path(url: str) -> str:
     """``{{orderUrl}}/api/v0/...?q`` -> ``/api/v0/...`` with the variables filled in."""
     return _substitute(url).partition("?")[0].removeprefix(VARIABLES["orderUrl"])
-
-
-def _name(operation_id: str) -> str:
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", operation_id).lower()
 
 
 def test_the_data_names_its_sources() -> None:
@@ -144,7 +126,7 @@ def test_a_collection_request_arrives_as_written_or_is_refused_for_a_documented_
     assert found is not None
     operation, arguments = found
     wire_query = dict(pair.split("=") for pair in query.split("&") if pair)
-    kwargs: dict[str, Any] = {_name(k): v for k, v in wire_query.items()}
+    kwargs: dict[str, Any] = {python_name(k): v for k, v in wire_query.items()}
     body = _substitute(request_data["body"])
     if body is not None:
         kwargs["body"] = body
@@ -162,7 +144,7 @@ def test_a_collection_request_arrives_as_written_or_is_refused_for_a_documented_
         base_url=httpserver.url_for("/checkout/order/"),
         max_retries=0,
     ) as client:
-        method = getattr(client, _name(operation["operationId"]))
+        method = getattr(client, python_name(operation["operationId"]))
         refusal = REFUSED.get(request_data["source"]["path"])
         if refusal is not None:
             with pytest.raises(RequestValidationError) as caught:
@@ -180,4 +162,4 @@ def test_a_collection_request_arrives_as_written_or_is_refused_for_a_documented_
     if body is None:
         assert request.get_data() == b""
     else:
-        assert json.loads(request.get_data()) == _canonical_enums(body)
+        assert json.loads(request.get_data()) == canonical_enums(body)

@@ -12,7 +12,7 @@ from typing import Any
 import pydantic
 import pytest
 from norce_checkout_order import NotGiven, operations
-from seed_support import SEED_REQUESTS, SPEC_DATA, SeedRequest
+from seed_support import SEED_REQUESTS, SPEC_DATA, SeedRequest, canonical_enums, python_name
 from support import API_KEY
 from werkzeug import Request as WerkzeugRequest
 from werkzeug import Response
@@ -20,26 +20,6 @@ from werkzeug import Response
 
 def _operation_id(method: str, path: str) -> str:
     return str(SPEC_DATA["paths"][path][method.lower()]["operationId"])
-
-
-def _python_name(operation_id: str) -> str:
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", operation_id).lower()
-
-
-ENUM_SPELLING = {
-    str(v).lower(): v
-    for schema in SPEC_DATA["components"]["schemas"].values()
-    for v in schema.get("enum", [])
-}
-
-
-def _canonical_enums(value: Any) -> Any:
-    """The client sends the spec's enum spelling ("person"); the pages' examples say "Person"."""
-    if isinstance(value, dict):
-        return {k: _canonical_enums(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_canonical_enums(v) for v in value]
-    return ENUM_SPELLING.get(value.lower(), value) if isinstance(value, str) else value
 
 
 def test_the_pages_hold_twenty_request_examples() -> None:
@@ -50,7 +30,7 @@ def test_the_pages_hold_twenty_request_examples() -> None:
 @pytest.mark.parametrize("seed", SEED_REQUESTS, ids=lambda s: f"{s.method} {s.path}")
 def test_seed_example_arrives_unchanged(seed: SeedRequest, client: Any, httpserver: Any) -> None:
     operation_id = _operation_id(seed.method, seed.path)
-    name = _python_name(operation_id)
+    name = python_name(operation_id)
     function = getattr(operations, name)
     path_params = re.findall(r"\{(\w+)\}", seed.path)
     values = [f"{p}-1" for p in path_params]
@@ -94,7 +74,7 @@ def test_seed_example_arrives_unchanged(seed: SeedRequest, client: Any, httpserv
         assert request.get_data() == b""
         assert "Content-Type" not in request.headers
     else:
-        assert json.loads(request.get_data()) == _canonical_enums(body)
+        assert json.loads(request.get_data()) == canonical_enums(body)
 
 
 def test_every_spec_operation_is_a_method_on_both_clients() -> None:
@@ -108,7 +88,7 @@ def test_every_spec_operation_is_a_method_on_both_clients() -> None:
     ]
     assert len(ids) == 33
     for operation_id in ids:
-        name = _python_name(operation_id)
+        name = python_name(operation_id)
         assert callable(getattr(operations, name)), name
         for cls in (OrderClient, AsyncOrderClient):
             assert callable(getattr(cls, name)), (cls.__name__, name)

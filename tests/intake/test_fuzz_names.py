@@ -115,5 +115,7 @@ def test_random_strings_compile_or_refuse(
     for relpath, data in result.files.items():
         if relpath.endswith(".py"):
             source = data.decode("utf-8")
-            assert check_source(source, strict=False, allowed=runtime_allowance(relpath)) == [], relpath
+            assert (
+                check_source(source, strict=False, allowed=runtime_allowance(relpath)) == []
+            ), relpath
             compile(source, relpath, "exec", dont_inherit=True)

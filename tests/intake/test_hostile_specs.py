@@ -85,7 +85,9 @@ def _assert_safe(spec: Path, tmp_path: Path) -> None:
         assert ".." not in relpath.split("/") and not relpath.startswith("/")
         if relpath.endswith(".py"):
             source = data.decode("utf-8")
-            assert check_source(source, strict=False, allowed=runtime_allowance(relpath)) == [], relpath
+            assert (
+                check_source(source, strict=False, allowed=runtime_allowance(relpath)) == []
+            ), relpath
             compile(source, relpath, "exec", dont_inherit=True)
     out = tmp_path / "out"
     write_tree(out, result.files)
