@@ -41,7 +41,13 @@ def authorization(api_key: str, scheme: str) -> str:
     `"t0k"` becomes `"Bearer t0k"` for scheme "Bearer"; a value that already
     carries a scheme (`"Bearer t0k"`, `"Basic ..."`) is sent unchanged, and
     an empty scheme sends the key as it is.
+
+    Raises:
+        ValueError: `api_key` is empty or blank.
     """
+    if not isinstance(api_key, str) or not api_key.strip():
+        # "Bearer " alone would go out as a credential; refuse it here.
+        raise ValueError("api_key must be a non-empty string")
     if not scheme or _HAS_SCHEME.match(api_key):
         return api_key
     return f"{scheme} {api_key}"

@@ -119,6 +119,12 @@ def test_a_missing_setting_names_the_argument_and_the_variable(missing: str, var
         OrderClient(**settings)
 
 
+@pytest.mark.parametrize("api_key", ["", "   "])
+def test_an_empty_key_is_refused_not_sent_as_a_bare_scheme(api_key: str) -> None:
+    with pytest.raises(ValueError, match="api_key must be a non-empty string"):
+        OrderClient(api_key=api_key, merchant="m", channel="1", base_url="http://127.0.0.1:1")
+
+
 def test_a_missing_location_names_the_variables_too() -> None:
     with pytest.raises(ValueError, match="NORCE_CHECKOUT_ENVIRONMENT and NORCE_CHECKOUT_SLUG"):
         OrderClient(api_key="k", merchant="m", channel="1")
