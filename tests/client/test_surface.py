@@ -90,6 +90,7 @@ def test_importing_the_package_loads_only_what_is_used() -> None:
         steps["async"] = loaded()
         norce_checkout_order.models.Address
         steps["models"] = loaded()
+        steps["built"] = norce_checkout_order.models.OrderResponse.__pydantic_complete__
         print(json.dumps(steps))
         """)
     result = subprocess.run(
@@ -104,6 +105,7 @@ def test_importing_the_package_loads_only_what_is_used() -> None:
     steps = json.loads(result.stdout or result.stderr)
     assert steps["import"] == []
     assert steps["async"] == ["norce_checkout_order._async_client"]
+    assert steps["built"] is False  # defer_build: validators are built on first use
     assert set(steps["models"]) == {
         "pydantic.main",
         "norce_checkout_order.models",
