@@ -13,7 +13,7 @@ import enum
 import functools
 import re
 import typing
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import quote
@@ -21,6 +21,7 @@ from urllib.parse import quote
 from ._lazy import LazyModule
 from ._types import (
     NotGiven,
+    contains_model,
     field_spellings,
     fields_of,
     is_model,
@@ -41,7 +42,14 @@ else:
     pydantic = LazyModule("pydantic")
     pydantic_core = LazyModule("pydantic_core")
 
-__all__ = ["Request", "build_query", "build_url", "describe_errors", "encode_body"]
+__all__ = [
+    "Request",
+    "build_query",
+    "build_url",
+    "describe_errors",
+    "encode_body",
+    "unknown_fields",
+]
 
 T = TypeVar("T")
 
@@ -181,19 +189,23 @@ def encode_body(body: object, operation_id: str, body_type: Any = None) -> bytes
     root = body_type
     if root is None and isinstance(body, pydantic.BaseModel):
         root = type(body)
+    unknown: list[str] = []
     try:
         with reject_unknown_enum_values():
             data = _plain(body)
             if root is None:
                 return pydantic_core.to_json(data)
+            unknown = unknown_fields(data, root)
             adapter = type_adapter(root)
-            checked = adapter.validate_python(data, extra="forbid")
-            return adapter.dump_json(checked, by_alias=True, exclude_unset=True)
+            checked = adapter.validate_python(data)
     except pydantic.ValidationError as exc:
-        raise RequestValidationError(operation_id, describe_errors(exc, root)) from None
+        raise RequestValidationError(operation_id, describe_errors(exc, root) + unknown) from None
     except (pydantic_core.PydanticSerializationError, ValueError) as exc:
         # An unserialisable object, or an unknown bare enum value.
         raise RequestValidationError(operation_id, [f"body: {exc}"]) from None
+    if unknown:
+        raise RequestValidationError(operation_id, unknown)
+    return adapter.dump_json(checked, by_alias=True, exclude_unset=True)
 
 
 def _plain(value: object) -> object:
@@ -211,6 +223,63 @@ def _plain(value: object) -> object:
     return value
 
 
+def unknown_fields(value: object, root: Any) -> list[str]:
+    """One line per unknown field in `value`, read as `root`; [] when there is none.
+
+    Models keep unknown fields (`extra="allow"`) so that a response from a
+    newer Norce build reads whole; what a caller builds or sends must have
+    none. `value` is the caller's input (dicts, lists, model instances), so
+    this runs beside validation and a mistake is reported with every other
+    one; it also works on every pydantic 2 release the client supports (a
+    validation-time `extra=` does not). A read-only field gets its own line.
+    """
+    errors = [
+        {"type": "extra_forbidden", "loc": loc, "msg": "not a field"}
+        for loc in _unknown_locations(value, root, ())
+    ]
+    return _describe(errors, root)
+
+
+def _unknown_locations(
+    value: object, annotation: Any, loc: tuple[int | str, ...]
+) -> Iterator[tuple[int | str, ...]]:
+    annotation, _ = strip_optional(annotation)
+    if isinstance(value, pydantic.BaseModel):
+        # Already validated as its own class; only a smuggled extra can be wrong.
+        for key in value.__pydantic_extra__ or ():
+            yield (*loc, key)
+        fields = fields_of(type(value))
+        for name in _nested_fields(type(value)):
+            key = fields[name].alias or name
+            yield from _unknown_locations(
+                getattr(value, name, None), fields[name].annotation, (*loc, key)
+            )
+    elif is_model(annotation) and isinstance(value, dict):
+        spellings, fields = field_spellings(annotation), fields_of(annotation)
+        nested = _nested_fields(annotation)
+        for key, item in value.items():
+            if key not in spellings:
+                yield (*loc, key)
+            elif spellings[key][0] in nested:
+                yield from _unknown_locations(
+                    item, fields[spellings[key][0]].annotation, (*loc, key)
+                )
+    elif typing.get_origin(annotation) is list and isinstance(value, list | tuple):
+        (item_type,) = typing.get_args(annotation)
+        for index, item in enumerate(value):
+            yield from _unknown_locations(item, item_type, (*loc, index))
+    elif typing.get_origin(annotation) is dict and isinstance(value, dict):
+        item_type = typing.get_args(annotation)[1]
+        for key, item in value.items():
+            yield from _unknown_locations(item, item_type, (*loc, key))
+
+
+@functools.lru_cache(maxsize=256)
+def _nested_fields(model: type[pydantic.BaseModel]) -> frozenset[str]:
+    """The fields of `model` that can hold models, the only ones worth walking into."""
+    return frozenset(name for name, f in fields_of(model).items() if contains_model(f.annotation))
+
+
 def describe_errors(exc: pydantic.ValidationError, root: Any) -> list[str]:
     """One line per validation error, naming the field in Python and wire spelling.
 
@@ -222,9 +291,13 @@ def describe_errors(exc: pydantic.ValidationError, root: Any) -> list[str]:
         Lines like "Address.given_name (wire: givenName): Input should be a
         valid string". The input value is left out: it may be personal data.
     """
+    return _describe(exc.errors(include_url=False, include_input=False), root)
+
+
+def _describe(errors: Iterable[Mapping[str, Any]], root: Any) -> list[str]:
     base = root.__name__ if is_model(root) else "body"
     lines = []
-    for error in exc.errors(include_url=False, include_input=False):
+    for error in errors:
         python, wire, owner = _spell(root, error["loc"])
         if error["type"] == "extra_forbidden" and owner is not None:
             lines.append(_unknown_field(owner, base, python, wire))

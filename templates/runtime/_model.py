@@ -20,7 +20,7 @@ from typing import Any, ClassVar, Literal, Self
 
 import pydantic
 
-from ._request import describe_errors
+from ._request import describe_errors, unknown_fields
 from .errors import RequestValidationError
 
 __all__ = ["Model"]
@@ -41,10 +41,12 @@ class Model(pydantic.BaseModel):
     this (request) model does not have: the server sets them."""
 
     def __init__(self, /, **data: Any) -> None:
+        unknown = unknown_fields(data, type(self))
         try:
-            self.__pydantic_validator__.validate_python(data, self_instance=self, extra="forbid")
+            self.__pydantic_validator__.validate_python(data, self_instance=self)
         except pydantic.ValidationError as exc:
-            raise _invalid(type(self), exc) from None
+            raise _invalid(type(self), exc, unknown) from None
+        _refuse(type(self), unknown)
 
     # Marks this __init__ as pydantic's own, as pydantic's RootModel does: validating a
     # parent model or a response then builds nested models without calling it.
@@ -62,23 +64,28 @@ class Model(pydantic.BaseModel):
         by_alias: bool | None = None,
         by_name: bool | None = None,
     ) -> Self:
-        """Validate `obj` into this model; unknown fields are refused unless `extra="allow"`.
+        """Validate `obj` into this model; unknown fields are refused.
+
+        `extra="allow"` (or "ignore") skips that check: unknown fields are then
+        kept, as they are on a response.
 
         Raises:
             RequestValidationError: `obj` does not match the model.
         """
+        unknown = unknown_fields(obj, cls) if extra in (None, "forbid") else []
+        options = _given(
+            strict=strict,
+            from_attributes=from_attributes,
+            context=context,
+            by_alias=by_alias,
+            by_name=by_name,
+        )
         try:
-            return super().model_validate(
-                obj,
-                strict=strict,
-                extra=extra or "forbid",
-                from_attributes=from_attributes,
-                context=context,
-                by_alias=by_alias,
-                by_name=by_name,
-            )
+            model = super().model_validate(obj, **options)
         except pydantic.ValidationError as exc:
-            raise _invalid(cls, exc) from None
+            raise _invalid(cls, exc, unknown) from None
+        _refuse(cls, unknown)
+        return model
 
     @classmethod
     def model_validate_json(
@@ -96,18 +103,27 @@ class Model(pydantic.BaseModel):
         Raises:
             RequestValidationError: The JSON does not match the model.
         """
+        options = _given(strict=strict, context=context, by_alias=by_alias, by_name=by_name)
         try:
-            return super().model_validate_json(
-                json_data,
-                strict=strict,
-                extra=extra or "forbid",
-                context=context,
-                by_alias=by_alias,
-                by_name=by_name,
-            )
+            model = super().model_validate_json(json_data, **options)
         except pydantic.ValidationError as exc:
-            raise _invalid(cls, exc) from None
+            raise _invalid(cls, exc, []) from None
+        if extra in (None, "forbid"):
+            _refuse(cls, unknown_fields(model, cls))  # parsed now: checked as built
+        return model
 
 
-def _invalid(model: type[Model], exc: pydantic.ValidationError) -> RequestValidationError:
-    return RequestValidationError(f"models.{model.__name__}", describe_errors(exc, model))
+def _given(**options: Any) -> dict[str, Any]:
+    # Only what the caller set: older pydantic releases lack some of these parameters.
+    return {name: value for name, value in options.items() if value is not None}
+
+
+def _invalid(
+    model: type[Model], exc: pydantic.ValidationError, unknown: list[str]
+) -> RequestValidationError:
+    return RequestValidationError(f"models.{model.__name__}", describe_errors(exc, model) + unknown)
+
+
+def _refuse(model: type[Model], unknown: list[str]) -> None:
+    if unknown:
+        raise RequestValidationError(f"models.{model.__name__}", unknown)

@@ -23,7 +23,14 @@ import httpx
 
 from ._lazy import LazyModule
 from ._logs import logger
-from ._types import field_spellings, fields_of, is_model, strip_optional, type_adapter
+from ._types import (
+    contains_model,
+    field_spellings,
+    fields_of,
+    is_model,
+    strip_optional,
+    type_adapter,
+)
 from .errors import APIResponseValidationError
 
 if TYPE_CHECKING:
@@ -174,7 +181,7 @@ class _Reader:
         except pydantic.ValidationError as exc:
             error = exc.errors(include_url=False, include_input=False)[0]
         annotation = fields_of(model)[name].annotation
-        if _contains_model(annotation):
+        if contains_model(annotation):
             return self.read(annotation, raw)  # each nested model reports its own fields
         target, _ = strip_optional(annotation)
         container = typing.get_origin(target)
@@ -199,11 +206,6 @@ class _Reader:
         logger.warning(
             "%s: response field %s.%s %s", self.operation_id, model.__name__, spelled, problem
         )
-
-
-def _contains_model(annotation: Any) -> bool:
-    """Whether a model appears anywhere in `annotation` (`list[Item] | None`, ...)."""
-    return is_model(annotation) or any(_contains_model(a) for a in typing.get_args(annotation))
 
 
 @functools.lru_cache(maxsize=1024)

@@ -30,6 +30,7 @@ __all__ = [
     "NotGiven",
     "OpenStrEnum",
     "RequestOptions",
+    "contains_model",
     "field_spellings",
     "fields_of",
     "is_model",
@@ -196,3 +197,8 @@ def is_union(annotation: Any) -> bool:
 def is_model(annotation: Any) -> bool:
     """Whether `annotation` is a pydantic model class."""
     return isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel)
+
+
+def contains_model(annotation: Any) -> bool:
+    """Whether a model appears anywhere in `annotation` (`list[Item] | None`, ...)."""
+    return is_model(annotation) or any(contains_model(a) for a in typing.get_args(annotation))
