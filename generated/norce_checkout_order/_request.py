@@ -305,7 +305,8 @@ def _describe(errors: Iterable[Mapping[str, Any]], root: Any) -> list[str]:
             lines.append(f"{_where(base, python, wire)} is required")
         else:
             lines.append(f"{_where(base, python, wire)}: {error['msg']}")
-    return lines
+    # A union (an enum field that also takes its literals) reports one error per member.
+    return list(dict.fromkeys(lines))
 
 
 def _where(base: str, python: list[str], wire: list[str]) -> str:

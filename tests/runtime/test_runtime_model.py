@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Literal
 
 import httpx
 import pytest
 from _norce_runtime._model import Model
 from _norce_runtime._request import encode_body
 from _norce_runtime._response import parse_response
+from _norce_runtime._types import OpenStrEnum
 from _norce_runtime.errors import NorceError, RequestValidationError
 from pydantic import Field
 
@@ -113,3 +114,17 @@ def test_encoding_a_body_refuses_what_construction_refuses() -> None:
 def test_a_list_body_names_the_index() -> None:
     with pytest.raises(RequestValidationError, match=r"body\[1\]\.given_nam is not a field"):
         encode_body([{"givenName": "a"}, {"given_nam": "b"}], "Op", list[Address])
+
+
+class Kind(OpenStrEnum):
+    PERSON = "person"
+
+
+class Party(Model):
+    kind: Literal["person"] | Kind | None = None
+
+
+def test_a_union_field_is_reported_once() -> None:
+    message = _error(lambda: Party(kind=5))
+
+    assert message.count("Party.kind:") == 1
