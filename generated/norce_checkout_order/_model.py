@@ -41,6 +41,10 @@ class Model(pydantic.BaseModel):
     """Wire name -> Python name of the schema's read-only properties, which
     this (request) model does not have: the server sets them."""
 
+    _additional_properties: ClassVar[bool] = False
+    """The schema declares additionalProperties: members beyond its fields are
+    data, not typos, and are accepted when built too."""
+
     def __init__(self, /, **data: Any) -> None:
         unknown = unknown_fields(data, type(self))
         try:

@@ -246,8 +246,9 @@ def _unknown_locations(
     annotation, _ = strip_optional(annotation)
     if isinstance(value, pydantic.BaseModel):
         # Already validated as its own class; only a smuggled extra can be wrong.
-        for key in value.__pydantic_extra__ or ():
-            yield (*loc, key)
+        if not _open(type(value)):
+            for key in value.__pydantic_extra__ or ():
+                yield (*loc, key)
         fields = fields_of(type(value))
         for name in _nested_fields(type(value)):
             key = fields[name].alias or name
@@ -259,7 +260,8 @@ def _unknown_locations(
         nested = _nested_fields(annotation)
         for key, item in value.items():
             if key not in spellings:
-                yield (*loc, key)
+                if not _open(annotation):
+                    yield (*loc, key)
             elif spellings[key][0] in nested:
                 yield from _unknown_locations(
                     item, fields[spellings[key][0]].annotation, (*loc, key)
@@ -272,6 +274,11 @@ def _unknown_locations(
         item_type = typing.get_args(annotation)[1]
         for key, item in value.items():
             yield from _unknown_locations(item, item_type, (*loc, key))
+
+
+def _open(model: type[pydantic.BaseModel]) -> bool:
+    """Whether the schema declares additionalProperties (see `_model.Model`)."""
+    return bool(getattr(model, "_additional_properties", False))
 
 
 @functools.lru_cache(maxsize=256)

@@ -107,7 +107,9 @@ def build_models(doc: Admitted) -> Models:
                 emit_model_metadata=metadata_path,
             )
             metadata = json.loads(metadata_path.read_text("utf-8"))
-        except Exception as exc:  # DCG raises many unrelated types; the message is what the user needs
+        except (
+            Exception
+        ) as exc:  # DCG raises many unrelated types; the message is what the user needs
             raise fail(
                 doc.path, ["components", "schemas"], f"model generation failed: {exc}"
             ) from None
@@ -115,7 +117,7 @@ def build_models(doc: Admitted) -> Models:
         raise fail(doc.path, ["components", "schemas"], "model generation produced several modules")
     schemas = _schema_models(metadata, doc)
     source = _class_docstrings(_open_enums(source), metadata, schemas)
-    source = _on_runtime_base(source, _read_only_fields(schemas))
+    source = _on_runtime_base(source, _read_only_fields(schemas), _open_classes(schemas, doc.data))
     source = typed_fields(_escape_invisible(source))
     if "python-re" in source:  # admission drops the patterns that need it; make sure
         raise fail(
@@ -296,18 +298,35 @@ def _read_only_fields(schemas: Mapping[str, SchemaModels]) -> dict[str, dict[str
     return found
 
 
+def _open_classes(schemas: Mapping[str, SchemaModels], data: Mapping[str, Any]) -> set[str]:
+    """Classes whose schema declares ``additionalProperties`` (true or a schema): members beyond
+    the listed properties are its data, so a caller may send them. Where the spec is silent, an
+    unknown field is refused as a typo."""
+    declared = ((data.get("components") or {}).get("schemas")) or {}
+    open_classes: set[str] = set()
+    for name, made in schemas.items():
+        schema = declared.get(name)
+        extra = schema.get("additionalProperties") if isinstance(schema, dict) else None
+        if extra is True or isinstance(extra, dict):
+            open_classes |= {made.request.name, made.response.name}
+    return open_classes
+
+
 # ConfigDict keys the runtime base class sets for every model.
 _BASE_CONFIG = frozenset({"extra", "populate_by_name"})
 
 
-def _on_runtime_base(source: str, read_only: Mapping[str, Mapping[str, str]]) -> str:
+def _on_runtime_base(
+    source: str, read_only: Mapping[str, Mapping[str, str]], open_classes: set[str]
+) -> str:
     """Make every model subclass the runtime ``_model.Model`` instead of ``BaseModel``.
 
     ``Model`` carries the configuration DCG repeats in each class (extra fields kept, Python
     and wire names), refuses unknown fields when the caller builds a model and keeps them when
     the client reads one. DCG's per-class ``model_config`` is dropped unless it says more; a
     request class whose schema has read-only properties lists them in ``_read_only``, so
-    sending one gets its own message. Edits are made by AST position, so DCG's formatting of
+    sending one gets its own message, and a class whose schema declares additionalProperties
+    says so (``_additional_properties``), so its extra members are accepted. Edits are made by AST position, so DCG's formatting of
     docstrings and fields does not matter.
     """
     lines = source.split("\n")
@@ -337,6 +356,8 @@ def _on_runtime_base(source: str, read_only: Mapping[str, Mapping[str, str]]) ->
         statements = [f"model_config = ConfigDict({', '.join(kept)})"] if kept else []
         if node.name in read_only:
             statements.append(f"_read_only = {dict(read_only[node.name])!r}")
+        if node.name in open_classes:
+            statements.append("_additional_properties = True")
         indent = " " * node.body[0].col_offset
         text = "".join(f"{indent}{stmt}\n" for stmt in statements)
         if config is not None:
@@ -345,8 +366,10 @@ def _on_runtime_base(source: str, read_only: Mapping[str, Mapping[str, str]]) ->
             edits.append((begin, end, text))
         elif text:
             after = node.body[0] if _is_docstring(node.body[0]) else None
-            at = offset((after.end_lineno or after.lineno) + 1, 0) if after else offset(
-                node.body[0].lineno, 0
+            at = (
+                offset((after.end_lineno or after.lineno) + 1, 0)
+                if after
+                else offset(node.body[0].lineno, 0)
             )
             edits.append((at, at, text))
         only_docstring = all(stmt is config or _is_docstring(stmt) for stmt in node.body)

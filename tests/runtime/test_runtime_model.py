@@ -128,3 +128,14 @@ def test_a_union_field_is_reported_once() -> None:
     message = _error(lambda: Party(kind=5))
 
     assert message.count("Party.kind:") == 1
+
+
+class Labels(Model):
+    _additional_properties = True  # the schema declares additionalProperties
+    title: str | None = None
+
+
+def test_a_schema_that_declares_additional_properties_takes_them_when_built() -> None:
+    assert Labels(title="t", colour="red").model_extra == {"colour": "red"}
+    assert json.loads(encode_body({"colour": "red"}, "Op", Labels)) == {"colour": "red"}
+    assert "is not a field" in _error(lambda: Address(colour="red"))
