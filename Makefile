@@ -78,10 +78,10 @@ test: $(STAMP) $(PRISM_STAMP)
 contract: $(STAMP) $(PRISM_STAMP)
 	$(PY) -m pytest -q tests/contract
 
-# Generation/no-op/import timings against peers (installs openapi-python-client under bench/.venvs/).
+# Issue 15's goals against peers measured in the same run (installs openapi-python-client,
+# OpenAPI Generator and a client-only venv under bench/.venvs/); appends to bench/RESULTS.md.
 bench: $(STAMP)
 	$(PY) bench/run.py
-	@if [ -f bench/bench_overhead.py ]; then $(PY) bench/bench_overhead.py; fi
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -8,6 +8,7 @@ process's GIL) returns one fixed JSON order. The same GET is then sent by:
 
     raw        httpx.Client.get(url, headers=...)             the baseline
     raw+json   the same plus response.json()
+    raw+pydantic  the same validated into the response model: the per-call goal's baseline
     runtime    SyncAPIClient._send(Request) into OrderResponse (or a local model)
     generated  OrderClient.get_checkout_order(id)            if generated/ exists
 
@@ -210,6 +211,9 @@ def make_variants(base: str) -> dict[str, Callable[[], object]]:
         )
         return runtime._send(request)
 
+    variants["raw+pydantic"] = lambda: model.model_validate(
+        raw.get(url, headers={"authorization": API_KEY, **HEADERS}).json()
+    )
     variants["runtime"] = runtime_call
     if generated:
         client = package.OrderClient(
@@ -297,7 +301,7 @@ def main() -> None:
         print(f"wall clock: median of {args.rounds} interleaved rounds x {args.calls} calls")
         for name, seconds in medians.items():
             ratio = seconds / medians["raw"]
-            print(f"  {name:<10} {seconds * 1e6:8.1f} us/call  {ratio:5.3f}x raw")
+            print(f"  {name:<12} {seconds * 1e6:8.1f} us/call  {ratio:5.3f}x raw")
         if args.no_callgrind or shutil.which("valgrind") is None:
             print("callgrind: skipped" + ("" if args.no_callgrind else " (valgrind not on PATH)"))
             return
@@ -310,7 +314,10 @@ def main() -> None:
             startup = instructions(base, name, 0)
             per_call[name] = (full - startup) / calls
             ratio = per_call[name] / per_call["raw"]
-            print(f"  {name:<10} {per_call[name]:12,.0f} Ir/call  {ratio:5.3f}x raw", flush=True)
+            print(f"  {name:<12} {per_call[name]:12,.0f} Ir/call  {ratio:5.3f}x raw", flush=True)
+        if "generated" in per_call and "raw+pydantic" in per_call:
+            ratio = per_call["generated"] / per_call["raw+pydantic"]
+            print(f"generated / raw+pydantic: {ratio:5.3f}x instructions per call")
     finally:
         assert server.stdin is not None
         server.stdin.close()

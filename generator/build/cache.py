@@ -46,9 +46,10 @@ class Cache:
         return cls(cache_root() / name)
 
     def get(self, key: str) -> bytes | None:
-        path = self.folder / key
+        path = os.path.join(self.folder, key)  # not pathlib: hundreds of lookups per generation
         try:
-            data = path.read_bytes()
+            with open(path, "rb") as handle:
+                data = handle.read()
         except OSError:
             return None
         head, sep, body = data.partition(b"\n")
