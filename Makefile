@@ -70,10 +70,12 @@ lint: $(STAMP)
 	cd generated && ../$(PY) -m mypy --strict -p norce_checkout_order
 
 # The suite includes `check` (generated/ is what generate writes) and mypy --strict on generated/.
+# `check` runs first: it fills the build caches (.cache/) that the parallel pytest workers then share.
 test: $(STAMP) $(PRISM_STAMP)
 	$(PY) -m ruff check generator tests bench
 	$(PY) -m mypy --strict generator
-	$(PY) -m pytest -q
+	$(PY) -m generator check
+	$(PY) -m pytest -q -n auto --dist loadgroup
 
 contract: $(STAMP) $(PRISM_STAMP)
 	$(PY) -m pytest -q tests/contract

@@ -8,6 +8,19 @@ from typing import Any
 import pytest
 from support import API_KEY
 
+# Session fixtures that start something expensive (a Prism mock, a venv install): under
+# `pytest -n auto --dist loadgroup` (make test) every test that uses one runs on the same worker,
+# so the session starts it once instead of once per worker.
+_ONE_WORKER = {"prism_url": "prism", "fresh_python": "fresh-venv"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        group = next((g for name, g in _ONE_WORKER.items() if name in fixtures), None)
+        if group is not None:
+            item.add_marker(pytest.mark.xdist_group(group))
+
 
 @pytest.fixture(scope="session")
 def httpserver_listen_address() -> tuple[str, int]:
