@@ -7,7 +7,8 @@ always puts two (module level) or one (class level) there. So each file is cut a
 pieces are joined with those blank lines: the result is byte-identical to black on the whole file
 (``tests/build/test_format.py`` holds both to it). A new Norce build then re-formats only the
 pieces whose text changed; the rest come from the cache, keyed by black's version, the mode and the
-piece. Misses are formatted in a bounded process pool when there is enough work to pay for it.
+piece (whole files are cached too, so an unchanged file is not even cut). Misses are formatted in a
+bounded process pool when there is enough work to pay for it.
 """
 
 from __future__ import annotations
@@ -68,7 +69,14 @@ def format_sources(sources: Mapping[str, str], cache: Cache | None = None) -> di
 
 
 def _format(sources: Mapping[str, str], cache: Cache) -> dict[str, str]:
-    pieces = {name: _pieces(source) for name, source in sources.items()}
+    # Whole files first: an unchanged file (or a rebuild of the same spec) costs one read, no parse.
+    file_keys = {name: digest(FINGERPRINT, "file", source) for name, source in sources.items()}
+    formatted: dict[str, str] = {}
+    for name, key in file_keys.items():
+        hit = cache.get(key)
+        if hit is not None:
+            formatted[name] = hit.decode("utf-8")
+    pieces = {name: _pieces(sources[name]) for name in sources.keys() - formatted.keys()}
     owner = {piece.black_input: name for name, ps in pieces.items() for piece in ps}
     keys = {text: digest(FINGERPRINT, text) for text in owner}
     done: dict[str, str] = {}
@@ -82,7 +90,10 @@ def _format(sources: Mapping[str, str], cache: Cache) -> dict[str, str]:
             raise RuntimeError(f"generated {owner[text]} is not valid Python: {result}")
         done[text] = result
         cache.put(keys[text], result.encode("utf-8"))
-    return {name: _join(ps, done) for name, ps in pieces.items()}
+    for name, ps in pieces.items():
+        formatted[name] = _join(ps, done)
+        cache.put(file_keys[name], formatted[name].encode("utf-8"))
+    return {name: formatted[name] for name in sources}
 
 
 @functools.cache

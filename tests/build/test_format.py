@@ -144,25 +144,38 @@ def test_files_that_cannot_be_cut_are_formatted_whole(tmp_path: Path) -> None:
 
 def test_second_run_is_served_from_the_cache(tmp_path: Path) -> None:
     sources = {"edges.py": EDGES}
+    pieces = len({p.black_input for p in _pieces(EDGES)})
     first = Cache(tmp_path)
     expected = format_sources(sources, first)
-    assert first.writes == len({p.black_input for p in _pieces(EDGES)}) and first.hits == 0
+    assert first.writes == pieces + 1 and first.hits == 0  # every piece, and the whole file
     again = Cache(tmp_path)
     assert format_sources(sources, again) == expected
-    assert again.writes == 0 and again.hits == first.writes
+    assert again.writes == 0 and again.hits == 1  # the whole file, not even cut
+
+
+def test_an_edited_file_reformats_only_the_edited_piece(tmp_path: Path) -> None:
+    format_sources({"edges.py": EDGES}, Cache(tmp_path))
+    edited = EDGES.replace("def second(self):", "def second(self, extra = 1):")
+    cache = Cache(tmp_path)
+    assert format_sources({"edges.py": edited}, cache)["edges.py"] == _whole(edited)
+    assert cache.writes == 2  # the edited piece and the new whole file
+    assert cache.hits == len(_pieces(edited)) - 1
 
 
 def test_corrupt_entries_are_misses_and_get_rewritten(tmp_path: Path) -> None:
     expected = format_sources({"edges.py": EDGES}, Cache(tmp_path))
     entries = sorted(tmp_path.iterdir())
-    entries[0].write_bytes(b"garbage")
-    entries[1].write_bytes(entries[1].read_bytes()[:-1])  # truncated
-    data = bytearray(entries[2].read_bytes())
-    data[-2] ^= 1  # one flipped bit in the body
-    entries[2].write_bytes(bytes(data))
+    for n, entry in enumerate(entries):
+        data = entry.read_bytes()
+        if n % 3 == 0:
+            entry.write_bytes(b"garbage")
+        elif n % 3 == 1:
+            entry.write_bytes(data[:-1])  # truncated
+        else:
+            entry.write_bytes(data[:-2] + bytes([data[-2] ^ 1]) + data[-1:])  # one bit flipped
     cache = Cache(tmp_path)
     assert format_sources({"edges.py": EDGES}, cache) == expected
-    assert cache.writes == 3
+    assert cache.hits == 0 and cache.writes == len(entries)
     assert format_sources({"edges.py": EDGES}, Cache(tmp_path)) == expected
 
 
