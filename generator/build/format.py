@@ -21,6 +21,7 @@ import os
 import threading
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -126,8 +127,11 @@ def _run_black(texts: list[str]) -> list[tuple[bool, str]]:
     # fork: workers start with black already imported; only offered while single-threaded
     # (see _workers), where forking is safe.
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(_black, texts))
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            return list(pool.map(_black, texts))
+    except (OSError, BrokenProcessPool):  # no fork allowed, a worker killed: do it here
+        return [_black(text) for text in texts]
 
 
 def _workers(texts: Iterable[str]) -> int:

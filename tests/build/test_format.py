@@ -237,3 +237,30 @@ def test_runtime_files_are_black_clean_and_copied_as_they_are(path: Path) -> Non
     assert _whole(text) == text, f"run black on {path}"
     copy = (GENERATED / "norce_checkout_order" / path.name).read_text("utf-8")
     assert copy.split("\n", 1)[1] == text
+
+
+def test_a_dead_pool_worker_falls_back_to_formatting_in_process(tmp_path: Path) -> None:
+    script = (
+        "import os, sys; from pathlib import Path\n"
+        "import generator.build.format as F\n"
+        "from generator.build.cache import Cache\n"
+        "F.POOL_MIN_CHARS = 1\n"
+        "parent, real = os.getpid(), F._black\n"
+        "def crash(text):\n"
+        "    return real(text) if os.getpid() == parent else os._exit(9)\n"
+        "crash.__module__, crash.__qualname__ = F.__name__, '_black'  # what workers look up\n"
+        "F._black = crash\n"
+        "src = {'a.py': sys.stdin.read()}\n"
+        "sys.stdout.write(F.format_sources(src, Cache(Path(sys.argv[1])))['a.py'])\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)],
+        input=EDGES,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == _whole(EDGES)
