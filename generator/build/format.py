@@ -40,6 +40,8 @@ MAX_WORKERS = 8
 # Forking and shipping text to a worker costs a few ms; below this much source, format in process.
 POOL_MIN_CHARS = 40_000
 
+# Whole-file entries depend on how files are cut and joined: change this with _pieces or _join.
+_JOIN = "pieces v1"
 _WRAPPER = "class _:\n"  # a method is formatted at its own depth inside this stand-in class
 _BLANK_LINES = ("\n\n", "\n")  # black's blank lines before a definition that follows a body
 _DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
@@ -71,7 +73,7 @@ def format_sources(sources: Mapping[str, str], cache: Cache | None = None) -> di
 
 def _format(sources: Mapping[str, str], cache: Cache) -> dict[str, str]:
     # Whole files first: an unchanged file (or a rebuild of the same spec) costs one read, no parse.
-    file_keys = {name: digest(FINGERPRINT, "file", source) for name, source in sources.items()}
+    file_keys = {name: digest(FINGERPRINT, _JOIN, source) for name, source in sources.items()}
     formatted: dict[str, str] = {}
     for name, key in file_keys.items():
         hit = cache.get(key)
