@@ -74,7 +74,7 @@ lint: $(STAMP)
 test: $(STAMP) $(PRISM_STAMP)
 	$(PY) -m ruff check generator tests bench
 	$(PY) -m mypy --strict generator
-	$(PY) -m generator check
+	$(CLI) check
 	$(PY) -m pytest -q -n auto --dist loadgroup
 
 contract: $(STAMP) $(PRISM_STAMP)

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from support import API_KEY
 
-# Session fixtures that start something expensive (a Prism mock, a venv install): under
-# `pytest -n auto --dist loadgroup` (make test) every test that uses one runs on the same worker,
-# so the session starts it once instead of once per worker.
-_ONE_WORKER = {"prism_url": "prism", "fresh_python": "fresh-venv"}
+from generator.settings import CACHE_ENV, cache_root
+
+# Session fixtures that start something expensive (a Prism mock, a venv install, the README's
+# checkout copy): under `pytest -n auto --dist loadgroup` (make test) every test that uses one runs
+# on the same worker, so it is set up once, not once per worker (and the README's commands keep
+# their order).
+_ONE_WORKER = {
+    "prism_url": "prism",
+    "fresh_python": "venvs",
+    "minimum_python": "venvs",
+    "sandbox": "readme",
+}
+
+# Every generation in the suite, in process or in a subprocess (the CLI, the README's checkout copy),
+# shares one content-addressed build cache: it can only save time, never change output.
+os.environ.setdefault(CACHE_ENV, str(cache_root()))
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
