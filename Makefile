@@ -71,11 +71,14 @@ lint: $(STAMP)
 
 # The suite includes `check` (generated/ is what generate writes) and mypy --strict on generated/.
 # `check` runs first: it fills the build caches (.cache/) that the parallel pytest workers then share.
+# --dist loadfile: a module's tests run on one worker, in order, so its module and session fixtures
+# (the README's checkout copy, Prism, the client-only venvs) are set up once. (loadgroup would be
+# finer, but with pytest 9.2 it silently stops grouping: pytest-xdist issue #1386.)
 test: $(STAMP) $(PRISM_STAMP)
 	$(PY) -m ruff check generator tests bench
 	$(PY) -m mypy --strict generator
 	$(CLI) check
-	$(PY) -m pytest -q -n auto --dist loadgroup
+	$(PY) -m pytest -q -n auto --dist loadfile
 
 contract: $(STAMP) $(PRISM_STAMP)
 	$(PY) -m pytest -q tests/contract

@@ -11,28 +11,9 @@ from support import API_KEY
 
 from generator.settings import CACHE_ENV, cache_root
 
-# Session fixtures that start something expensive (a Prism mock, a venv install, the README's
-# checkout copy): under `pytest -n auto --dist loadgroup` (make test) every test that uses one runs
-# on the same worker, so it is set up once, not once per worker (and the README's commands keep
-# their order).
-_ONE_WORKER = {
-    "prism_url": "prism",
-    "fresh_python": "venvs",
-    "minimum_python": "venvs",
-    "sandbox": "readme",
-}
-
 # Every generation in the suite, in process or in a subprocess (the CLI, the README's checkout copy),
 # shares one content-addressed build cache: it can only save time, never change output.
 os.environ.setdefault(CACHE_ENV, str(cache_root()))
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    for item in items:
-        fixtures = getattr(item, "fixturenames", ())
-        group = next((g for name, g in _ONE_WORKER.items() if name in fixtures), None)
-        if group is not None:
-            item.add_marker(pytest.mark.xdist_group(group))
 
 
 @pytest.fixture(scope="session")
