@@ -203,13 +203,15 @@ def test_a_template_bug_names_the_file(tmp_path: Path) -> None:
         format_sources({"pkg/broken.py": "def ok():\n    pass\n\n\ndef broken(:\n"}, Cache(tmp_path))
 
 
-def test_the_pool_gives_the_same_bytes(tmp_path: Path) -> None:
-    """Misses formatted by worker processes (a fresh, single-threaded interpreter) match in-process."""
+def _format_edges_in_a_fresh_process(setup: str, tmp_path: Path) -> tuple[int, str]:
+    """(pool workers offered, EDGES formatted) in a fresh single-threaded interpreter, where the
+    pool is used, after running ``setup`` there."""
     script = (
-        "import sys; from pathlib import Path\n"
+        "import os, sys; from pathlib import Path\n"
         "import generator.build.format as F\n"
         "from generator.build.cache import Cache\n"
         "F.POOL_MIN_CHARS = 1\n"
+        f"{setup}"
         "src = {'a.py': sys.stdin.read()}\n"
         "print(F._workers(src.values()))\n"
         "sys.stdout.write(F.format_sources(src, Cache(Path(sys.argv[1])))['a.py'])\n"
@@ -225,9 +227,25 @@ def test_the_pool_gives_the_same_bytes(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     workers, _, formatted = result.stdout.partition("\n")
+    return int(workers), formatted
+
+
+def test_the_pool_gives_the_same_bytes(tmp_path: Path) -> None:
+    workers, formatted = _format_edges_in_a_fresh_process("", tmp_path)
     if (os.cpu_count() or 1) > 1:
-        assert int(workers) >= 2
+        assert workers >= 2
     assert formatted == _whole(EDGES)
+
+
+def test_a_dead_pool_worker_falls_back_to_formatting_in_process(tmp_path: Path) -> None:
+    crash = (
+        "parent, real = os.getpid(), F._black\n"
+        "def crash(text):\n"
+        "    return real(text) if os.getpid() == parent else os._exit(9)\n"
+        "crash.__module__, crash.__qualname__ = F.__name__, '_black'  # what workers look up\n"
+        "F._black = crash\n"
+    )
+    assert _format_edges_in_a_fresh_process(crash, tmp_path)[1] == _whole(EDGES)
 
 
 @pytest.mark.parametrize("path", RUNTIME, ids=lambda path: path.name)
@@ -238,29 +256,3 @@ def test_runtime_files_are_black_clean_and_copied_as_they_are(path: Path) -> Non
     copy = (GENERATED / "norce_checkout_order" / path.name).read_text("utf-8")
     assert copy.split("\n", 1)[1] == text
 
-
-def test_a_dead_pool_worker_falls_back_to_formatting_in_process(tmp_path: Path) -> None:
-    script = (
-        "import os, sys; from pathlib import Path\n"
-        "import generator.build.format as F\n"
-        "from generator.build.cache import Cache\n"
-        "F.POOL_MIN_CHARS = 1\n"
-        "parent, real = os.getpid(), F._black\n"
-        "def crash(text):\n"
-        "    return real(text) if os.getpid() == parent else os._exit(9)\n"
-        "crash.__module__, crash.__qualname__ = F.__name__, '_black'  # what workers look up\n"
-        "F._black = crash\n"
-        "src = {'a.py': sys.stdin.read()}\n"
-        "sys.stdout.write(F.format_sources(src, Cache(Path(sys.argv[1])))['a.py'])\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script, str(tmp_path)],
-        input=EDGES,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        cwd=ROOT,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout == _whole(EDGES)
