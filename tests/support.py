@@ -13,7 +13,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-# The real build, saved before any test monkeypatches pipeline.build with cached_build.
+# The real build, imported before any test replaces a module's build with cached_build.
 from generator.build.pipeline import Result
 from generator.build.pipeline import build as _build
 from generator.settings import TEMPLATES
