@@ -30,6 +30,7 @@ from .errors import (
     AuthenticationError,
     BadRequestError,
     ClientError,
+    ConfigurationError,
     ConflictError,
     InternalServerError,
     NorceError,
@@ -37,6 +38,7 @@ from .errors import (
     PermissionDeniedError,
     RateLimitError,
     RequestValidationError,
+    ResponseTooLargeError,
     UnprocessableEntityError,
 )
 
@@ -56,6 +58,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "ClientError",
+    "ConfigurationError",
     "ConflictError",
     "Environment",
     "InternalServerError",
@@ -71,6 +74,7 @@ __all__ = [
     "Request",
     "RequestOptions",
     "RequestValidationError",
+    "ResponseTooLargeError",
     "UnprocessableEntityError",
     "errors",
     "models",

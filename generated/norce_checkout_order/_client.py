@@ -17,9 +17,10 @@ import httpx
 
 from . import models, operations
 from ._base_client import AsyncAPIClient, SyncAPIClient
-from ._constants import DEFAULT_MAX_RETRIES
+from ._constants import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_MAX_RETRIES
 from ._response import RawResponse
 from ._types import NOT_GIVEN, NotGiven, RequestOptions
+from .errors import ConfigurationError
 
 __all__ = [
     "ENVIRONMENTS",
@@ -43,21 +44,21 @@ def _base_url(environment: Environment | None, slug: str | None, base_url: str |
     """Pick the base URL: an explicit ``base_url`` wins, else ``environment`` with ``slug``."""
     if base_url is not None:
         if environment is not None:
-            raise ValueError("pass either base_url or environment, not both")
+            raise ConfigurationError("pass either base_url or environment, not both")
         return base_url
     if environment is None:
-        raise ValueError(
+        raise ConfigurationError(
             f"pass environment (one of {', '.join(ENVIRONMENTS)}) and slug, or base_url"
         )
     if environment not in ENVIRONMENTS:
-        raise ValueError(
+        raise ConfigurationError(
             f"unknown environment {environment!r}; expected one of {', '.join(ENVIRONMENTS)}"
         )
     template = ENVIRONMENTS[environment]
     if "{slug}" in template:
         # The slug becomes part of a host name: it must be a single DNS label.
         if slug is None or not _SLUG.fullmatch(slug):
-            raise ValueError(f"slug must be a DNS label like 'acme-shop', got {slug!r}")
+            raise ConfigurationError(f"slug must be a DNS label like 'acme-shop', got {slug!r}")
         template = template.replace("{slug}", slug)
     return template
 
@@ -83,6 +84,8 @@ class OrderClient(SyncAPIClient):
         base_url: str | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
+        deadline: float | None = DEFAULT_DEADLINE,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         http_client: httpx.Client | None = None,
         event_hooks: Mapping[str, list[Callable[..., Any]]] | None = None,
     ) -> None:
@@ -98,6 +101,10 @@ class OrderClient(SyncAPIClient):
             base_url: A full base URL instead of environment + slug (e.g. a local mock).
             timeout: Seconds or an ``httpx.Timeout``; defaults to ``_constants.DEFAULT_TIMEOUT``.
             max_retries: Retries for idempotent requests on connection errors, 408, 429, 502-504.
+            deadline: Seconds a whole call may take, retries and reading the body included
+                (``_constants.DEFAULT_DEADLINE``, 60); then ``APITimeoutError``. None: no limit.
+            max_response_size: Most bytes a response body may have after decompression
+                (``_constants.DEFAULT_MAX_RESPONSE_SIZE``, 32 MiB); then ``ResponseTooLargeError``.
             http_client: Your own httpx client (its transport, proxies, limits); not closed by us.
             event_hooks: httpx event hooks, e.g. ``{"request": [log_request]}``.
         """
@@ -112,6 +119,8 @@ class OrderClient(SyncAPIClient):
             },
             timeout=timeout,
             max_retries=max_retries,
+            deadline=deadline,
+            max_response_size=max_response_size,
             http_client=http_client,
             event_hooks=event_hooks,
         )
@@ -1339,6 +1348,8 @@ class AsyncOrderClient(AsyncAPIClient):
         base_url: str | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
+        deadline: float | None = DEFAULT_DEADLINE,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         http_client: httpx.AsyncClient | None = None,
         event_hooks: Mapping[str, list[Callable[..., Any]]] | None = None,
     ) -> None:
@@ -1354,6 +1365,10 @@ class AsyncOrderClient(AsyncAPIClient):
             base_url: A full base URL instead of environment + slug (e.g. a local mock).
             timeout: Seconds or an ``httpx.Timeout``; defaults to ``_constants.DEFAULT_TIMEOUT``.
             max_retries: Retries for idempotent requests on connection errors, 408, 429, 502-504.
+            deadline: Seconds a whole call may take, retries and reading the body included
+                (``_constants.DEFAULT_DEADLINE``, 60); then ``APITimeoutError``. None: no limit.
+            max_response_size: Most bytes a response body may have after decompression
+                (``_constants.DEFAULT_MAX_RESPONSE_SIZE``, 32 MiB); then ``ResponseTooLargeError``.
             http_client: Your own httpx client (its transport, proxies, limits); not closed by us.
             event_hooks: httpx event hooks, e.g. ``{"request": [log_request]}``.
         """
@@ -1368,6 +1383,8 @@ class AsyncOrderClient(AsyncAPIClient):
             },
             timeout=timeout,
             max_retries=max_retries,
+            deadline=deadline,
+            max_response_size=max_response_size,
             http_client=http_client,
             event_hooks=event_hooks,
         )
