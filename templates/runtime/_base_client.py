@@ -295,8 +295,6 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             http_client=http_client,
             owns_http_client=owns,
         )
-        # Guards each connection a call opens, so its deadline clamps every read.
-        self._extensions["trace"] = trace
 
     def _send(self, request: Request[T], options: RequestOptions | None = None) -> T:
         """Send a call and return its parsed 2xx body (see `_send_raw`)."""
@@ -321,7 +319,10 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         try:
             while True:  # Bounded: each pass either returns, raises or uses a retry.
                 try:
-                    response = self._client.send(call.begin(), stream=True)
+                    http_request = call.begin()
+                    # Guards a connection this try opens: its deadline then clamps every read.
+                    http_request.extensions["trace"] = trace
+                    response = self._client.send(http_request, stream=True)
                     limit, truncate = call.body_limit(response.status_code)
                     read_body(response, limit, call.deadline, truncate=truncate)
                 except httpx.RequestError as error:
