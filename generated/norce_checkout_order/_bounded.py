@@ -245,6 +245,18 @@ def _content_coding(response: httpx.Response) -> str:
     return codings[0]
 
 
+def _already_read(response: httpx.Response, limit: int, truncate: bool) -> bytes:
+    # A response event hook read the body first (httpx's own reader, unbounded):
+    # nothing is left to bound, but the limit still decides what is accepted.
+    try:
+        body = response.content
+    except httpx.ResponseNotRead:  # iterated by the hook, not kept
+        body = b""
+    if len(body) > limit and not truncate:
+        raise BodyTooLarge(response, limit)
+    return body
+
+
 def _undecodable(response: httpx.Response) -> bytes:
     response._content = b""
     return b""
@@ -272,6 +284,8 @@ def read_body(
         httpx.DecodingError: Nested, unsupported or corrupt content encoding.
         httpx.HTTPError: What httpx raises for the transport.
     """
+    if response.is_stream_consumed:
+        return _already_read(response, limit, truncate)
     try:
         decoder = _Decoder(response, limit, truncate)
         for chunk in response.iter_raw():
@@ -292,6 +306,8 @@ async def aread_body(
     response: httpx.Response, limit: int, deadline: float | None, *, truncate: bool = False
 ) -> bytes:
     """Async twin of `read_body`."""
+    if response.is_stream_consumed:
+        return _already_read(response, limit, truncate)
     try:
         decoder = _Decoder(response, limit, truncate)
         async for chunk in response.aiter_raw():

@@ -15,6 +15,7 @@ import zlib
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 import pytest
 from _norce_runtime._base_client import AsyncAPIClient
 from _norce_runtime.errors import (
@@ -274,3 +275,32 @@ def test_the_deadline_holds_on_a_kept_alive_connection(runner: Runner, fault_ser
     assert caught.value.deadline == 1.0
     assert _hung_up_early(drip)
     assert server.connections == 1  # the second call did reuse the first one's connection
+
+
+@pytest.mark.parametrize("hook", ["read", "iterate"])
+def test_a_response_hook_that_consumed_the_body_is_tolerated(
+    runner: Runner, fault_server, hook: str
+) -> None:
+    """A logging hook may read the streamed body before we do; the call still ends normally."""
+    server = fault_server(respond(200, PLAIN))
+
+    def sync_hook(response: httpx.Response) -> None:
+        if hook == "read":
+            response.read()
+        else:
+            for _ in response.iter_raw():
+                pass
+
+    async def async_hook(response: httpx.Response) -> None:
+        if hook == "read":
+            await response.aread()
+        else:
+            async for _ in response.aiter_raw():
+                pass
+
+    hooks = {"response": [sync_hook if runner.kind == "sync" else async_hook]}
+    request = get_order(response_type=dict[str, Any] if hook == "read" else None)
+
+    result = runner.send(server.url, request, event_hooks=hooks)
+
+    assert result == (ORDER if hook == "read" else None)

@@ -111,6 +111,10 @@ SERVER_CASES: dict[str, tuple[Handler, Any, dict[str, Any], type[NorceError]]] =
     "500-corrupt-gzip": (respond(500, b"plainly not gzip", content_encoding="gzip"), Order, {"max_retries": 0}, InternalServerError),
     "302-redirect": (respond(302, b"", location="https://elsewhere.example/"), Order, {}, APIStatusError),
     "status-999": (raw(_status(b"HTTP/1.1 999 Odd")), Order, {"max_retries": 0}, InternalServerError),
+    "101-unasked": (raw(_status(b"HTTP/1.1 101 Switching Protocols", b"", b"upgrade: h2c")), Order, {}, APIConnectionError),
+    "only-100-continue": (raw(b"HTTP/1.1 100 Continue\r\n\r\n"), Order, {}, APIConnectionError),
+    "bogus-charset": (respond(200, b'{"id": ', "application/json; charset=no-such-codec"), Order, {}, APIResponseValidationError),
+    "http-0.9": (raw(b'{"id": "o1", "total": 1}'), Order, {}, APIConnectionError),
 }
 # fmt: on
 
