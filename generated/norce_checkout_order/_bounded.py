@@ -50,8 +50,8 @@ _STEP = 64 * 1024
 DEADLINE: ContextVar[float | None] = ContextVar("norce_deadline", default=None)
 """The current call's deadline (a `time.monotonic()` value), or None.
 
-Read by the sockets `trace` guards; set around each try by the sync client
-and by `update-spec`.
+Read by the sockets `trace` guards; set for the length of a call by the sync
+client, and of a download by `update-spec`.
 """
 
 
