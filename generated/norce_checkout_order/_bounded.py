@@ -138,8 +138,11 @@ def trace(event: str, info: dict[str, Any]) -> None:
     nothing more to watch, so the extension removes itself: httpcore then
     skips its tracing for the rest of the exchange, which would otherwise
     cost about 4 % of a call. Connections opened without it (by a caller's
-    own requests on a shared `http_client`) are not guarded; for those the
-    deadline is checked between body chunks only.
+    own requests on a shared `http_client`), or under an httpcore without
+    the extension (before 0.14, e.g. httpx 0.20), are not guarded; for those
+    the deadline bounds each read's timeout and is checked between body
+    chunks, but a server dripping its headers is cut off only by httpx's
+    per-read timeout.
     """
     if event.endswith(_NEW_STREAM):
         stream = info.get("return_value")

@@ -113,8 +113,6 @@ class _BaseClient(Generic[HttpxClientT]):
         static = {name: value for name, value in headers.items() if value is not None}
         # Cut out of error text and logs wherever a server echoes them.
         self._secrets = secret_values(static.items(), self._sensitive)
-        # httpx request extensions every call carries.
-        self._extensions: dict[str, Any] = {SECRETS_EXTENSION: self._secrets}
         install_secret_filter()
         dropped = frozenset(name for name, value in headers.items() if value is None)
         if owns_http_client:
@@ -178,7 +176,6 @@ class _BaseClient(Generic[HttpxClientT]):
             headers=headers,
             content=content,
             timeout=httpx.USE_CLIENT_DEFAULT if isinstance(timeout, NotGiven) else timeout,
-            extensions=self._extensions,
         )
         # None means "not even the httpx client's own default".
         for name in dropped:
@@ -188,7 +185,8 @@ class _BaseClient(Generic[HttpxClientT]):
         if changes and not self._sensitive.isdisjoint(name for name, _ in changes):
             # This call sends its own credentials: those are the ones to hide.
             secrets = secret_values(http_request.headers.items(), self._sensitive)
-            http_request.extensions[SECRETS_EXTENSION] = secrets
+        # Set here, not via build_request(extensions=): httpx < 0.23 lacks that argument.
+        http_request.extensions[SECRETS_EXTENSION] = secrets
         return Call(
             request,
             http_request,
