@@ -130,6 +130,11 @@ class _BaseClient(Generic[HttpxClientT]):
         # Only a caller's own client gets a per-request timeout by default;
         # the client we build already has the configured one.
         self._timeout = timeout if not owns_http_client else NOT_GIVEN
+        # Longest single wait the timeouts allow: a call whose deadline is
+        # further away needs none of them shortened (the common case).
+        self._longest_wait = _longest_wait(
+            http_client.timeout if isinstance(self._timeout, NotGiven) else self._timeout
+        )
         self._client: HttpxClientT = http_client
         self._owns_http_client = owns_http_client
 
@@ -163,6 +168,7 @@ class _BaseClient(Generic[HttpxClientT]):
             changes.append(("content-type", "application/json"))
         headers, dropped = self._merge_headers(changes, request.operation_id)
         timeout = options.get("timeout", self._timeout)
+        longest_wait = self._longest_wait if "timeout" not in options else _longest_wait(timeout)
         max_retries = options.get("max_retries", self.max_retries)
         deadline = options.get("deadline", self.deadline)
         max_response_size = options.get("max_response_size", self.max_response_size)
@@ -197,6 +203,7 @@ class _BaseClient(Generic[HttpxClientT]):
             sensitive=self._sensitive,
             secrets=secrets,
             deadline=deadline,
+            longest_wait=longest_wait,
             max_response_size=max_response_size,
         )
 
@@ -473,6 +480,14 @@ def _limit_problem(max_retries: int, deadline: float | None, max_response_size: 
     ):
         return f"max_response_size must be a positive number of bytes, got {max_response_size!r}"
     return None
+
+
+def _longest_wait(timeout: float | httpx.Timeout | None | NotGiven) -> float:
+    """The longest connect, read, write or pool wait `timeout` allows (inf: unbounded)."""
+    if isinstance(timeout, NotGiven):
+        timeout = DEFAULT_TIMEOUT
+    waits = httpx.Timeout(timeout).as_dict().values()
+    return max(math.inf if wait is None else wait for wait in waits)
 
 
 def _client_timeout(

@@ -38,6 +38,7 @@ class Call(Generic[T]):
 
     __slots__ = (
         "_started",
+        "_longest_wait",
         "_timeouts",
         "deadline",
         "deadline_seconds",
@@ -63,6 +64,7 @@ class Call(Generic[T]):
         sensitive: frozenset[str],
         secrets: tuple[str, ...],
         deadline: float | None,
+        longest_wait: float,
         max_response_size: int,
     ) -> None:
         self.request = request
@@ -77,6 +79,7 @@ class Call(Generic[T]):
         # Absolute, on the monotonic clock: the whole call, every try included.
         self.deadline = None if deadline is None else time.monotonic() + deadline
         self._timeouts: dict[str, float | None] = http_request.extensions.get("timeout", {})
+        self._longest_wait = longest_wait
         self.retries_taken = 0
         self._started = 0.0
 
@@ -90,11 +93,12 @@ class Call(Generic[T]):
             left = self.deadline - time.monotonic()
             if left <= 0.0:
                 raise self._deadline_error()
-            # No single connect, pool wait, read or write may outlast the call.
-            self.http_request.extensions["timeout"] = {
-                name: left if value is None or value > left else value
-                for name, value in self._timeouts.items()
-            }
+            if left < self._longest_wait:
+                # No single connect, pool wait, read or write may outlast the call.
+                self.http_request.extensions["timeout"] = {
+                    name: left if value is None or value > left else value
+                    for name, value in self._timeouts.items()
+                }
         if logger.isEnabledFor(logging.DEBUG):
             self._started = time.perf_counter()
             logger.debug(

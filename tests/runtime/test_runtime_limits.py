@@ -11,6 +11,7 @@ import asyncio
 import gzip
 import json
 import socket
+import threading
 import zlib
 from collections.abc import Callable
 from typing import Any
@@ -304,3 +305,44 @@ def test_a_response_hook_that_consumed_the_body_is_tolerated(
     result = runner.send(server.url, request, event_hooks=hooks)
 
     assert result == (ORDER if hook == "read" else None)
+
+
+def test_the_deadline_shortens_waits_on_a_connection_it_did_not_open(
+    runner: Runner, fault_server
+) -> None:
+    """A caller's client, its connection opened by the caller's own request (no guard on it):
+    the read timeout is 30 s, the deadline 1 s, and the server says nothing."""
+    hung_up = threading.Event()
+
+    def answer_then_stall(conn: socket.socket, head: bytes) -> None:
+        conn.sendall(b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}")
+        conn.settimeout(20)  # a client that waits out its 30 s read timeout is not seen leaving
+        data = b""
+        while b"\r\n\r\n" not in data:
+            data += conn.recv(65536)
+        if conn.recv(1) == b"":
+            hung_up.set()
+
+    server = fault_server(answer_then_stall)
+
+    def both(http_client: Any) -> Any:
+        client = runner.make(server.url, http_client=http_client, timeout=30.0, max_retries=0)
+        return client._send(get_order(), {"deadline": 1.0})
+
+    with pytest.raises(APITimeoutError) as caught:
+        if runner.kind == "sync":
+            with httpx.Client() as http_client:
+                http_client.get(server.url + "/warm-up")
+                both(http_client)
+        else:
+
+            async def go() -> Any:
+                async with httpx.AsyncClient() as http_client:
+                    await http_client.get(server.url + "/warm-up")
+                    return await both(http_client)
+
+            asyncio.run(go())
+
+    assert caught.value.deadline == 1.0
+    assert hung_up.wait(5)
+    assert server.connections == 1
