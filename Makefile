@@ -70,18 +70,23 @@ lint: $(STAMP)
 	cd generated && ../$(PY) -m mypy --strict -p norce_checkout_order
 
 # The suite includes `check` (generated/ is what generate writes) and mypy --strict on generated/.
+# `check` runs first: it fills the build caches (.cache/) that the parallel pytest workers then share.
+# --dist loadfile: a module's tests run on one worker, in order, so its module and session fixtures
+# (the README's checkout copy, Prism, the client-only venvs) are set up once. (loadgroup would be
+# finer, but with pytest 9.2 it silently stops grouping: pytest-xdist issue #1386.)
 test: $(STAMP) $(PRISM_STAMP)
 	$(PY) -m ruff check generator tests bench
 	$(PY) -m mypy --strict generator
-	$(PY) -m pytest -q
+	$(CLI) check
+	$(PY) -m pytest -q -n auto --dist loadfile
 
 contract: $(STAMP) $(PRISM_STAMP)
 	$(PY) -m pytest -q tests/contract
 
-# Generation/no-op/import timings against peers (installs openapi-python-client under bench/.venvs/).
+# Issue 15's goals against peers measured in the same run (installs openapi-python-client,
+# OpenAPI Generator and a client-only venv under bench/.venvs/); appends to bench/RESULTS.md.
 bench: $(STAMP)
 	$(PY) bench/run.py
-	@if [ -f bench/bench_overhead.py ]; then $(PY) bench/bench_overhead.py; fi
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

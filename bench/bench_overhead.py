@@ -8,7 +8,8 @@ process's GIL) returns one fixed JSON order. The same GET is then sent by:
 
     raw        httpx.Client.get(url, headers=...)             the baseline
     raw+json   the same plus response.json()
-    raw+model  the same validated into OrderResponse by pydantic (if generated/ exists)
+    raw+pydantic  the same, the body validated into the response model by pydantic
+               (validate_json, as the client does): the per-call goal's baseline
     runtime    SyncAPIClient._send(Request) into OrderResponse (or a local model)
     generated  OrderClient.get_checkout_order(id)            if generated/ exists
 
@@ -176,15 +177,9 @@ def make_variants(base: str) -> dict[str, Callable[[], object]]:
     }
 
     package, generated = load_package()
-    if generated:
-        import pydantic
-
-        # The baseline the client is held to: raw httpx plus pydantic validation of the body.
-        adapter = pydantic.TypeAdapter(package.models.OrderResponse)
-        variants["raw+model"] = lambda: adapter.validate_json(
-            raw.get(url, headers={"authorization": API_KEY, **HEADERS}).content
-        )
     import importlib
+
+    import pydantic
 
     base_client = importlib.import_module(package.__name__ + "._base_client")
     request_mod = importlib.import_module(package.__name__ + "._request")
@@ -192,7 +187,6 @@ def make_variants(base: str) -> dict[str, Callable[[], object]]:
     if generated:
         model: Any = package.models.OrderResponse
     else:
-        import pydantic
 
         class Order(pydantic.BaseModel):
             model_config = pydantic.ConfigDict(extra="allow")
@@ -219,6 +213,11 @@ def make_variants(base: str) -> dict[str, Callable[[], object]]:
         )
         return runtime._send(request)
 
+    # The baseline the client is held to: raw httpx plus pydantic validating the body's bytes.
+    adapter = pydantic.TypeAdapter(model)
+    variants["raw+pydantic"] = lambda: adapter.validate_json(
+        raw.get(url, headers={"authorization": API_KEY, **HEADERS}).content
+    )
     variants["runtime"] = runtime_call
     if generated:
         client = package.OrderClient(
@@ -306,7 +305,7 @@ def main() -> None:
         print(f"wall clock: median of {args.rounds} interleaved rounds x {args.calls} calls")
         for name, seconds in medians.items():
             ratio = seconds / medians["raw"]
-            print(f"  {name:<10} {seconds * 1e6:8.1f} us/call  {ratio:5.3f}x raw")
+            print(f"  {name:<12} {seconds * 1e6:8.1f} us/call  {ratio:5.3f}x raw")
         if args.no_callgrind or shutil.which("valgrind") is None:
             print("callgrind: skipped" + ("" if args.no_callgrind else " (valgrind not on PATH)"))
             return
@@ -319,7 +318,10 @@ def main() -> None:
             startup = instructions(base, name, 0)
             per_call[name] = (full - startup) / calls
             ratio = per_call[name] / per_call["raw"]
-            print(f"  {name:<10} {per_call[name]:12,.0f} Ir/call  {ratio:5.3f}x raw", flush=True)
+            print(f"  {name:<12} {per_call[name]:12,.0f} Ir/call  {ratio:5.3f}x raw", flush=True)
+        if "generated" in per_call and "raw+pydantic" in per_call:
+            ratio = per_call["generated"] / per_call["raw+pydantic"]
+            print(f"generated / raw+pydantic: {ratio:5.3f}x instructions per call")
     finally:
         assert server.stdin is not None
         server.stdin.close()

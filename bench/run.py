@@ -1,369 +1,499 @@
-"""``make bench``: generation time, no-op regeneration and import time against peers.
+"""``make bench``: issue 15's goals measured against baselines taken in the same run.
 
-Baselines are measured in the same run, interleaved round by round (every round runs each tool once,
-in a fixed order, each into a fresh temp folder), and reported as medians and ratios in
-``bench/RESULTS.md``. Peers:
+Every number is a median over interleaved rounds (each round runs every tool once, in a fixed order,
+into fresh folders), so the shared machine's load hits all tools alike; ratios are the figures to read.
+Wall time and CPU time (user + sys of the process and its children) are both reported.
 
-- datamodel-code-generator alone (the models step we build on), from the project venv;
-- openapi-python-client, pinned in ``bench/requirements-opc.lock`` and installed by this script into
-  ``bench/.venvs/opc`` (git-ignored), so its dependencies never mix with ours.
+- generation, per spec (Norce, petstore3, Xero payroll UK):
+  ours cold (``generate --force``, empty cache folder), ours warm (one operation's summary reworded,
+  the cache folder of that round's cold run), datamodel-codegen alone, openapi-python-client and
+  OpenAPI Generator (``-g python``; the jar from the PyPI package, run with java);
+- no-op ``generate`` on an up-to-date output;
+- ``import norce_checkout_order`` vs ``import httpx`` in a venv with only the client's dependencies;
+- per-call instructions vs raw httpx (``bench/bench_overhead.py``, callgrind);
+- ``make test`` wall time, with the load average around it.
 
-A tool that refuses a spec is reported with its exit code and first error line, not dropped.
-The per-call overhead benchmark is ``bench/bench_overhead.py`` (``make bench`` runs it after this).
+Peers live in their own venvs under ``bench/.venvs/`` (git-ignored), installed from the pinned
+``bench/requirements-*.lock`` files. A tool that refuses a spec is reported with its error, not
+dropped. Each run appends a dated section to ``bench/RESULTS.md`` (``--no-write``: print only).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import os
 import platform
+import re
+import resource
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
-from importlib import metadata
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 RESULTS = BENCH / "RESULTS.md"
-OPC_VENV = BENCH / ".venvs" / "opc"
-OPC_LOCK = BENCH / "requirements-opc.lock"
+VENVS = BENCH / ".venvs"
 SPECS = {
     "norce-checkout-order": ROOT / "spec" / "norce-checkout-order.yaml",
     "petstore3": BENCH / "specs" / "petstore3.yaml",
     "xero-payroll-uk": BENCH / "specs" / "xero-payroll-uk.yaml",
 }
-NOTES_MARKER = "<!-- notes: hand-written below this line; bench/run.py keeps it -->"
-TIMEOUT = 300.0
-LINES: dict[str, int] = {}
+TIMEOUT = 600.0
 BIN = Path(sys.executable).parent
+# Client dependencies, from requirements.lock, for the import measurement.
+CLIENT_DEPS = (
+    "httpx anyio certifi h11 httpcore idna pydantic pydantic_core annotated-types "
+    "typing_extensions typing-inspection"
+).split()
+GOALS = {
+    "cold / DCG alone (Norce)": 2.5,
+    "cold / openapi-python-client (petstore3)": 2.0,
+    "cold / openapi-python-client (xero-payroll-uk)": 2.0,
+    "warm / DCG alone (Norce)": 1.0,
+    "no-op generate, seconds": 0.10,
+    "import / import httpx": 1.4,
+    "per-call instructions / raw httpx + pydantic": 1.05,
+}
 
 
 @dataclass
 class Timing:
-    seconds: list[float]
+    wall: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
     failure: str | None = None
 
+    def add(self, wall: float, cpu: float, failure: str | None) -> None:
+        self.wall.append(wall)
+        self.cpu.append(cpu)
+        self.failure = self.failure or failure
+
     @property
-    def median(self) -> float:
-        return statistics.median(self.seconds)
+    def median_wall(self) -> float:
+        return statistics.median(self.wall)
+
+    @property
+    def median_cpu(self) -> float:
+        return statistics.median(self.cpu)
 
 
-def run_timed(
+def run_measured(
     cmd: list[str], cwd: Path = ROOT, env: dict[str, str] | None = None
-) -> tuple[float, str | None]:
-    """Wall time of one command; the failure text (exit code + first error line) or None."""
+) -> tuple[float, float, str | None]:
+    """(wall s, CPU s of the command and its children, failure text or None)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=TIMEOUT)
-    elapsed = time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode == 0:
-        return elapsed, None
+        return wall, cpu, None
     lines = [ln.strip() for ln in (proc.stderr + proc.stdout).splitlines() if ln.strip()]
     first = next((ln for ln in lines if "error" in ln.lower()), lines[0] if lines else "")
-    return elapsed, f"exit {proc.returncode}: {first[:160]}"
+    return wall, cpu, f"exit {proc.returncode}: {first[:160]}"
 
 
-def ensure_opc() -> Path:
-    exe = OPC_VENV / "bin" / "openapi-python-client"
-    if not exe.exists():
-        print(f"installing openapi-python-client into {OPC_VENV} ...", flush=True)
-        subprocess.run([sys.executable, "-m", "venv", str(OPC_VENV)], check=True, timeout=TIMEOUT)
-        subprocess.run(
-            [
-                str(OPC_VENV / "bin" / "python"),
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                "-r",
-                str(OPC_LOCK),
-            ],
-            check=True,
-            timeout=TIMEOUT,
-        )
-    return exe
+# -- peer environments ----------------------------------------------------------------------------
 
 
-def tool_commands(opc: Path) -> dict[str, Callable[[Path, Path], list[str]]]:
-    """tool name -> (spec, empty output dir) -> command."""
-    return {
-        "norce-codegen": lambda spec, out: [
-            sys.executable,
-            "-m",
-            "generator",
-            "generate",
-            "--spec",
-            str(spec),
-            "--out",
-            str(out / "gen"),
-        ],
-        "datamodel-codegen alone": lambda spec, out: [
-            str(BIN / "datamodel-codegen"),
-            "--input",
-            str(spec),
-            "--input-file-type",
-            "openapi",
-            "--output-model-type",
-            "pydantic_v2.BaseModel",
-            "--target-python-version",
-            "3.11",
-            "--use-annotated",
-            "--field-constraints",
-            "--snake-case-field",
-            "--disable-timestamp",
-            "--output",
-            str(out / "models.py"),
-        ],
-        "openapi-python-client": lambda spec, out: [
-            str(opc),
-            "generate",
-            "--path",
-            str(spec),
-            "--output-path",
-            str(out / "client"),
-            "--meta",
-            "none",
-            "--overwrite",
-        ],
-    }
+def venv_from_lock(name: str, pins: list[str]) -> Path:
+    """``bench/.venvs/<name>`` with exactly ``pins`` installed; rebuilt when the pins change."""
+    venv = VENVS / name
+    stamp = venv / ".pins-sha256"
+    wanted = hashlib.sha256("\n".join(pins).encode()).hexdigest()
+    if stamp.is_file() and stamp.read_text().strip() == wanted:
+        return venv / "bin" / "python"
+    print(f"installing {name} into {venv} ...", flush=True)
+    shutil.rmtree(venv, ignore_errors=True)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=TIMEOUT)
+    pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet"]
+    subprocess.run([*pip, "--disable-pip-version-check", *pins], check=True, timeout=TIMEOUT)
+    stamp.write_text(wanted + "\n")
+    return venv / "bin" / "python"
 
 
-def stripped_norce(folder: Path) -> Path:
-    """The Norce spec without ``x-*`` keys inside ``responses`` objects.
+def lock_pins(lock: Path, only: list[str] | None = None) -> list[str]:
+    def norm(name: str) -> str:
+        return re.sub(r"[-_.]+", "-", name).lower()
+
+    wanted = {norm(n) for n in only} if only else None
+    pins = [ln.strip() for ln in lock.read_text().splitlines() if "==" in ln]
+    return [p for p in pins if wanted is None or norm(p.split("==")[0]) in wanted]
+
+
+def oag_jar() -> Path:
+    python = venv_from_lock("oag", lock_pins(BENCH / "requirements-oag.lock"))
+    site = subprocess.run(
+        [str(python), "-c", "import openapi_generator_cli as m; print(m.__file__)"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    ).stdout.strip()
+    return Path(site).parent / "openapi-generator.jar"
+
+
+# -- specs ----------------------------------------------------------------------------------------
+
+
+def reworded(spec: Path, folder: Path) -> Path:
+    """A copy of ``spec`` with the first operation's summary reworded: the warm-run input."""
+    lines = spec.read_text("utf-8").split("\n")
+    start = lines.index("paths:")
+    for index in range(start, len(lines)):
+        if re.match(r"^\s+summary: \S", lines[index]):
+            lines[index] += " (reworded)"
+            break
+    else:
+        raise SystemExit(f"{spec}: no operation summary to reword")
+    target = folder / "reworded" / spec.name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("\n".join(lines), "utf-8")
+    return target
+
+
+def without_x_in_responses(spec: Path, folder: Path) -> Path:
+    """The spec without ``x-*`` keys inside ``responses`` objects.
 
     OpenAPI 3.0 allows extensions there, but openapi-python-client 0.29.1 rejects them ("Input should
     be a valid dictionary or instance of Response"), so this copy gives it a spec it can read.
     """
     import yaml
 
-    data = yaml.safe_load(SPECS["norce-checkout-order"].read_text("utf-8"))
+    data = yaml.safe_load(spec.read_text("utf-8"))
     for item in data["paths"].values():
         for op in item.values():
             if isinstance(op, dict) and isinstance(op.get("responses"), dict):
                 op["responses"] = {
                     k: v for k, v in op["responses"].items() if not str(k).startswith("x-")
                 }
-    target = folder / "norce-checkout-order.no-x-in-responses.yaml"
+    target = folder / "no-x-in-responses" / spec.name
+    target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
     return target
 
 
+# -- generation -----------------------------------------------------------------------------------
+
+PARTS = ("generation", "noop", "imports", "overhead", "tests")
+TOOLS = ("ours cold", "ours warm", "DCG alone", "openapi-python-client", "OpenAPI Generator")
+
+
+def _ours(spec: Path, out: Path, cache: Path) -> tuple[list[str], dict[str, str]]:
+    cmd = [sys.executable, "-m", "generator", "generate", "--force", "--spec", str(spec)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NORCE_CODEGEN_CACHE": str(cache)}
+    return [*cmd, "--out", str(out)], env
+
+
+def _dcg(spec: Path, out: Path) -> list[str]:
+    return [
+        str(BIN / "datamodel-codegen"),
+        *("--input", str(spec), "--input-file-type", "openapi"),
+        *("--output-model-type", "pydantic_v2.BaseModel", "--target-python-version", "3.11"),
+        *("--use-annotated", "--field-constraints", "--snake-case-field", "--disable-timestamp"),
+        *("--output", str(out / "models.py")),
+    ]
+
+
 def bench_generation(rounds: int) -> dict[str, dict[str, Timing]]:
-    tools = tool_commands(ensure_opc())
-    holder = tempfile.TemporaryDirectory(prefix="bench-specs-")
-    specs = {**SPECS, "norce (no x- in responses)": stripped_norce(Path(holder.name))}
-    LINES.update({name: len(path.read_text("utf-8").splitlines()) for name, path in specs.items()})
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    results = {spec: {tool: Timing([]) for tool in tools} for spec in specs}
-    for round_no in range(rounds):
-        for spec_name, spec in specs.items():
-            for tool, command in tools.items():
+    opc = venv_from_lock("opc", lock_pins(BENCH / "requirements-opc.lock")).parent
+    jar = oag_jar()
+    results = {spec: {tool: Timing() for tool in TOOLS} for spec in SPECS}
+    with tempfile.TemporaryDirectory(prefix="bench-specs-") as holder:
+        folder = Path(holder)
+        warm_specs = {name: reworded(path, folder) for name, path in SPECS.items()}
+        opc_specs = dict(SPECS)
+        opc_specs["norce-checkout-order"] = without_x_in_responses(
+            opc_specs["norce-checkout-order"], folder
+        )
+        for round_no in range(rounds):
+            for name, spec in SPECS.items():
                 with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
-                    seconds, failure = run_timed(command(spec, Path(tmp)), env=env)
-                timing = results[spec_name][tool]
-                timing.seconds.append(seconds)
-                timing.failure = timing.failure or failure
-        print(f"generation round {round_no + 1}/{rounds} done", flush=True)
-    holder.cleanup()
+                    work = Path(tmp)
+                    cache = work / "cache"
+                    # Both into fresh folders: a CHANGELOG entry (diffing two builds) is not
+                    # generation; profile_generate.py shows its cost.
+                    commands: dict[str, tuple[list[str], dict[str, str] | None]] = {
+                        "ours cold": _ours(spec, work / "cold", cache),
+                        "ours warm": _ours(warm_specs[name], work / "warm", cache),
+                        "DCG alone": (_dcg(spec, work), None),
+                        "openapi-python-client": (
+                            [
+                                str(opc / "openapi-python-client"),
+                                *("generate", "--path", str(opc_specs[name])),
+                                *("--output-path", str(work / "opc"), "--meta", "none"),
+                            ],
+                            None,
+                        ),
+                        "OpenAPI Generator": (
+                            ["java", "-jar", str(jar), "generate", "-i", str(spec)]
+                            + ["-g", "python", "-o", str(work / "oag")],
+                            None,
+                        ),
+                    }
+                    for tool in TOOLS:
+                        cmd, env = commands[tool]
+                        results[name][tool].add(*run_measured(cmd, env=env))
+            print(f"generation round {round_no + 1}/{rounds} done", flush=True)
     return results
 
 
-def bench_noop(rounds: int) -> tuple[Timing, Timing, float]:
-    """(full generate into a fresh dir, generate on an up-to-date dir, in-process key check ms)."""
-    sys.path.insert(0, str(ROOT))
-    from generator.build.freshness import input_key, is_up_to_date
-    from generator.settings import load_settings
+# -- no-op, import, per-call, test suite ----------------------------------------------------------
 
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    spec = SPECS["norce-checkout-order"]
-    full, noop = Timing([]), Timing([])
+
+def bench_noop(rounds: int) -> Timing:
+    timing = Timing()
     with tempfile.TemporaryDirectory(prefix="bench-noop-") as tmp:
-        out = Path(tmp) / "gen"
-        command = [
-            sys.executable,
-            "-m",
-            "generator",
-            "generate",
-            "--spec",
-            str(spec),
-            "--out",
-            str(out),
-        ]
+        spec = SPECS["norce-checkout-order"]
+        cmd, env = _ours(spec, Path(tmp) / "out", Path(tmp) / "cache")
+        subprocess.run(cmd, env=env, check=True, capture_output=True, timeout=TIMEOUT)
+        noop = [arg for arg in cmd if arg != "--force"]
         for _ in range(rounds):
-            seconds, failure = run_timed(command + ["--force"], env=env)
-            full.seconds.append(seconds)
-            full.failure = full.failure or failure
-            seconds, failure = run_timed(command, env=env)
-            noop.seconds.append(seconds)
-            noop.failure = noop.failure or failure
-        settings = load_settings()
-        start = time.perf_counter()
-        for _ in range(20):
-            assert is_up_to_date(out, input_key(spec, settings))
-        check_ms = (time.perf_counter() - start) / 20 * 1000
-    return full, noop, check_ms
+            timing.add(*run_measured(noop, env=env))
+    return timing
 
 
 def bench_imports(rounds: int) -> dict[str, Timing]:
-    """``python -c 'import X'`` wall time, interleaved; 'pass' is the interpreter's own start."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "generated")}
+    """``python -c 'import X'`` in a venv holding only the client's pinned dependencies."""
+    python = venv_from_lock("runtime", lock_pins(ROOT / "requirements.lock", CLIENT_DEPS))
+    env = {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(ROOT / "generated")}
     statements = {
         "python -c pass": "pass",
         "import httpx": "import httpx",
-        "import pydantic": "import pydantic",
         "import httpx, pydantic": "import httpx, pydantic",
         "import norce_checkout_order": "import norce_checkout_order",
     }
-    results = {name: Timing([]) for name in statements}
+    for statement in statements.values():  # compile .pyc files outside the measurement
+        subprocess.run([str(python), "-c", statement], env=env, check=True, timeout=TIMEOUT)
+    results = {name: Timing() for name in statements}
     for _ in range(rounds):
         for name, statement in statements.items():
-            seconds, failure = run_timed([sys.executable, "-c", statement], env=env)
-            results[name].seconds.append(seconds)
-            results[name].failure = results[name].failure or failure
+            results[name].add(*run_measured([str(python), "-c", statement], env=env))
     return results
 
 
-def machine() -> list[str]:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    versions = {
-        name: _version(name)
-        for name in ("datamodel-code-generator", "black", "pydantic", "httpx", "schemathesis")
-    }
-    opc = subprocess.run(
-        [
-            str(OPC_VENV / "bin" / "python"),
-            "-c",
-            "import importlib.metadata as m; print(m.version('openapi-python-client'))",
-        ],
+def bench_overhead() -> str:
+    """bench_overhead.py's own report (wall clock and callgrind instructions per call)."""
+    proc = subprocess.run(
+        [sys.executable, str(BENCH / "bench_overhead.py"), "--rounds", "9"]
+        + ["--variants", "raw+pydantic,generated"],  # raw is always measured
         capture_output=True,
         text=True,
-        timeout=60,
-    ).stdout.strip()
-    from generator import __version__
-
-    return [
-        f"- date: {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}",
-        f"- machine: {os.cpu_count()} CPUs (`nproc` {_nproc()}), {cpu}, {platform.system()} "
-        f"{platform.release()}",
-        f"- Python {platform.python_version()}; norce-codegen {__version__}; "
-        + "; ".join(f"{k} {v}" for k, v in versions.items())
-        + f"; openapi-python-client {opc}",
-    ]
+        timeout=3 * TIMEOUT,
+    )
+    return (proc.stdout + proc.stderr).strip()
 
 
-def _nproc() -> str:
-    try:
-        return subprocess.run(["nproc"], capture_output=True, text=True, timeout=10).stdout.strip()
-    except OSError:
-        return "?"
+def bench_test_suite() -> tuple[Timing, str]:
+    """``make test`` once, with the load average before and after."""
+    before = os.getloadavg()
+    timing = Timing()
+    timing.add(*run_measured(["make", "test"]))
+    after = os.getloadavg()
+    return (
+        timing,
+        f"load average (1 / 5 min) before {before[0]:.2f} / {before[1]:.2f}, after {after[0]:.2f} / {after[1]:.2f}",
+    )
 
 
-def _version(name: str) -> str:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "absent"
+# -- report ---------------------------------------------------------------------------------------
 
 
-def _ratio(a: Timing, b: Timing) -> str:
-    return "n/a" if a.failure or b.failure else f"{a.median / b.median:.2f}x"
+def _ratio(a: Timing, b: Timing, attr: str = "median_wall") -> float | None:
+    if a.failure or b.failure or not a.wall or not b.wall:
+        return None
+    return float(getattr(a, attr)) / float(getattr(b, attr))
+
+
+def _x(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}x"
 
 
 def _cell(timing: Timing) -> str:
-    text = f"{timing.median:.2f} s"
+    text = f"{timing.median_wall:.2f} s / {timing.median_cpu:.2f} s"
     return text + (f" (**failed**: {timing.failure})" if timing.failure else "")
 
 
+def _versions() -> str:
+    from importlib import metadata
+
+    names = ("datamodel-code-generator", "black", "pydantic", "httpx", "jinja2")
+    found = "; ".join(f"{n} {metadata.version(n)}" for n in names)
+    peers = (
+        "openapi-python-client "
+        + lock_pins(BENCH / "requirements-opc.lock", ["openapi-python-client"])[0].split("==")[1]
+    )
+    peers += (
+        "; openapi-generator-cli " + lock_pins(BENCH / "requirements-oag.lock")[0].split("==")[1]
+    )
+    java = subprocess.run(["java", "-version"], capture_output=True, text=True, timeout=60).stderr
+    return f"Python {platform.python_version()}; {found}; {peers}; {java.splitlines()[0] if java else 'no java'}"
+
+
+def _machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        cpu = next(
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        )
+    except (OSError, StopIteration):
+        pass
+    return f"{os.cpu_count()} CPUs, {cpu}, {platform.system()} {platform.release()}"
+
+
 def render(
-    gen: dict[str, dict[str, Timing]],
-    noop: tuple[Timing, Timing, float],
-    imports: dict[str, Timing],
-    rounds: tuple[int, int, int],
+    gen: dict[str, dict[str, Timing]] | None,
+    noop: Timing | None,
+    imports: dict[str, Timing] | None,
+    overhead: str | None,
+    suite: tuple[Timing, str] | None,
+    rounds: int,
+    loads: tuple[tuple[float, float, float], tuple[float, float, float]],
 ) -> str:
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
-        "# Benchmarks",
+        f"## {now}",
         "",
-        "Written by `make bench` (`bench/run.py`); medians of interleaved rounds.",
+        f"- machine: {_machine()}; load average (1 min) {loads[0][0]:.2f} at start, "
+        f"{loads[1][0]:.2f} at end",
+        f"- {_versions()}",
+        f"- command: `{' '.join(['python bench/run.py', *sys.argv[1:]])}`",
         "",
-        *machine(),
-        "",
-        f"## Generation time (wall, median of {rounds[0]}, fresh output folder each run)",
-        "",
-        "| spec | lines | norce-codegen | datamodel-codegen alone | openapi-python-client "
-        "| ours / DCG | ours / OPC |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for spec_name, tools in gen.items():
-        ours, dcg, opc = (
-            tools[t] for t in ("norce-codegen", "datamodel-codegen alone", "openapi-python-client")
+    measured: dict[str, float | None] = {}
+    if gen is not None:
+        lines += [
+            f"### Generation (median of {rounds} interleaved rounds; wall / CPU)",
+            "",
+            "| spec | ours cold | ours warm | DCG alone | openapi-python-client | OpenAPI Generator |",
+            "| --- | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for spec, tools in gen.items():
+            lines.append(f"| {spec} | " + " | ".join(_cell(tools[t]) for t in TOOLS) + " |")
+        lines += [
+            "",
+            "| spec | cold / DCG | cold / OPC | cold / OAG | warm / DCG | warm / cold |",
+            "| --- | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for spec, tools in gen.items():
+            cold, warm = tools["ours cold"], tools["ours warm"]
+            pairs = [
+                (cold, tools["DCG alone"]),
+                (cold, tools["openapi-python-client"]),
+                (cold, tools["OpenAPI Generator"]),
+                (warm, tools["DCG alone"]),
+                (warm, cold),
+            ]
+            cells = [f"{_x(_ratio(a, b))} / {_x(_ratio(a, b, 'median_cpu'))}" for a, b in pairs]
+            lines.append(f"| {spec} | " + " | ".join(cells) + " |")
+        lines += [
+            "",
+            "Ratios: wall / CPU. openapi-python-client reads the Norce spec without the `x-` keys in "
+            "`responses` objects (it refuses them). Warm: the first operation's summary reworded, "
+            "the format cache of the same round's cold run.",
+            "",
+        ]
+        norce = gen["norce-checkout-order"]
+        measured["cold / DCG alone (Norce)"] = _ratio(norce["ours cold"], norce["DCG alone"])
+        measured["warm / DCG alone (Norce)"] = _ratio(norce["ours warm"], norce["DCG alone"])
+        for spec in ("petstore3", "xero-payroll-uk"):
+            measured[f"cold / openapi-python-client ({spec})"] = _ratio(
+                gen[spec]["ours cold"], gen[spec]["openapi-python-client"]
+            )
+    if noop is not None:
+        measured["no-op generate, seconds"] = noop.median_wall
+        lines += [
+            f"### No-op `generate` (Norce, up-to-date output, median of {len(noop.wall)})",
+            "",
+            f"{_cell(noop)} (wall / CPU)",
+            "",
+        ]
+    if imports is not None:
+        base = imports["python -c pass"].median_wall
+        httpx_net = imports["import httpx"].median_wall - base
+        lines += [
+            f"### Import (venv with only the client's dependencies, median of "
+            f"{len(imports['import httpx'].wall)}, interleaved)",
+            "",
+            "| statement | wall / CPU | minus interpreter start | vs `import httpx` |",
+            "| --- | ---: | ---: | ---: |",
+        ]
+        for name, timing in imports.items():
+            net = timing.median_wall - base
+            rel = "" if name == "python -c pass" else _x(net / httpx_net)
+            lines.append(f"| `{name}` | {_cell(timing)} | {net * 1000:.0f} ms | {rel} |")
+        ours = imports["import norce_checkout_order"].median_wall - base
+        measured["import / import httpx"] = ours / httpx_net
+        lines.append("")
+    if overhead is not None:
+        found = re.search(r"^generated / raw\+pydantic: +([\d.]+)x", overhead, re.M)
+        measured["per-call instructions / raw httpx + pydantic"] = (
+            float(found.group(1)) if found else None
         )
-        lines.append(
-            f"| {spec_name} | {LINES[spec_name]} | {_cell(ours)} | {_cell(dcg)} "
-            f"| {_cell(opc)} | {_ratio(ours, dcg)} | {_ratio(ours, opc)} |"
-        )
-    full, skip, check_ms = noop
+        lines += [
+            "### Per-call overhead (`bench/bench_overhead.py`)",
+            "",
+            "```",
+            overhead,
+            "```",
+            "",
+        ]
+    if suite is not None:
+        timing, load = suite
+        lines += [
+            "### `make test`",
+            "",
+            f"{_cell(timing)} (wall / CPU); {load}",
+            "",
+        ]
     lines += [
+        "### Goals (issue 15)",
         "",
-        f"## No-op regeneration (norce spec, median of {rounds[1]})",
-        "",
-        "| run | wall |",
-        "| --- | ---: |",
-        f"| `generate --force` (full build) | {_cell(full)} |",
-        f"| `generate` on an up-to-date output (skipped) | {_cell(skip)} |",
-        f"| of which the key + intact-files check, in process | {check_ms:.1f} ms |",
-        f"| speed-up | {full.median / skip.median:.1f}x |",
-        "",
-        f"## Import time (`python -c ...`, wall, median of {rounds[2]}, interleaved)",
-        "",
-        "| statement | wall | minus interpreter start | vs `import httpx` |",
-        "| --- | ---: | ---: | ---: |",
+        "| goal | target | measured | met |",
+        "| --- | ---: | ---: | --- |",
     ]
-    base = imports["python -c pass"].median
-    httpx_net = imports["import httpx"].median - base
-    for name, timing in imports.items():
-        net = timing.median - base
-        rel = "" if name == "python -c pass" else f"{net / httpx_net:.2f}x"
-        lines.append(f"| `{name}` | {_cell(timing)} | {net * 1000:.0f} ms | {rel} |")
-    lines += [
-        "",
-        "Per-call overhead vs raw httpx: `bench/bench_overhead.py` (run by `make bench` "
-        "after this script; it prints its own table).",
-        "",
-    ]
-    return "\n".join(lines)
+    for goal, target in GOALS.items():
+        if goal in measured:
+            value = measured[goal]
+            met = "n/a" if value is None else ("yes" if value <= target else "**no**")
+            shown = "n/a" if value is None else f"{value:.2f}"
+            lines.append(f"| {goal} | {target:.2f} | {shown} | {met} |")
+    return "\n".join(lines) + "\n"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3, help="generation rounds (default 3)")
-    parser.add_argument("--noop-rounds", type=int, default=5)
+    parser.add_argument("--noop-rounds", type=int, default=9)
     parser.add_argument("--import-rounds", type=int, default=15)
-    parser.add_argument("--no-write", action="store_true", help="print, do not update RESULTS.md")
+    parser.add_argument("--only", nargs="*", choices=PARTS, help="measure only these parts")
+    parser.add_argument(
+        "--no-write", action="store_true", help="print, do not append to RESULTS.md"
+    )
     args = parser.parse_args()
-    gen = bench_generation(args.rounds)
-    noop = bench_noop(args.noop_rounds)
-    imports = bench_imports(args.import_rounds)
-    text = render(gen, noop, imports, (args.rounds, args.noop_rounds, args.import_rounds))
+    parts = set(args.only or PARTS)
+    start_load = os.getloadavg()
+    gen = bench_generation(args.rounds) if "generation" in parts else None
+    noop = bench_noop(args.noop_rounds) if "noop" in parts else None
+    imports = bench_imports(args.import_rounds) if "imports" in parts else None
+    overhead = bench_overhead() if "overhead" in parts else None
+    suite = bench_test_suite() if "tests" in parts else None
+    loads = (start_load, os.getloadavg())
+    text = render(gen, noop, imports, overhead, suite, args.rounds, loads)
     print(text)
     if not args.no_write:
-        notes = ""
-        if RESULTS.exists() and NOTES_MARKER in RESULTS.read_text("utf-8"):
-            notes = RESULTS.read_text("utf-8").split(NOTES_MARKER, 1)[1]
-        RESULTS.write_text(text + "\n" + NOTES_MARKER + (notes or "\n"), "utf-8")
-        print(f"wrote {RESULTS.relative_to(ROOT)}")
+        with RESULTS.open("a", encoding="utf-8") as handle:
+            handle.write("\n" + text)
+        print(f"appended to {RESULTS.relative_to(ROOT)}")
     return 0
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = PROJECT_ROOT / "templates"
+CACHE_ENV = "NORCE_CODEGEN_CACHE"
 
 DEFAULTS: dict[str, Any] = {
     "spec": "spec/norce-checkout-order.yaml",
@@ -33,3 +35,8 @@ def load_settings(root: Path = PROJECT_ROOT) -> dict[str, Any]:
         table = tomllib.loads(pyproject.read_text("utf-8")).get("tool", {}).get("norce-codegen", {})
         settings.update(table)
     return settings
+
+
+def cache_root() -> Path:
+    """Where caches that only save time live: git-ignored ``.cache/``, or ``$NORCE_CODEGEN_CACHE``."""
+    return Path(os.environ.get(CACHE_ENV) or PROJECT_ROOT / ".cache")

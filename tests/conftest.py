@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from support import API_KEY
+
+from generator.settings import CACHE_ENV, cache_root
+
+# Every generation in the suite, in process or in a subprocess (the CLI, the README's checkout copy),
+# shares one content-addressed build cache: it can only save time, never change output.
+os.environ.setdefault(CACHE_ENV, str(cache_root()))
 
 
 @pytest.fixture(scope="session")

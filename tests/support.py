@@ -1,14 +1,22 @@
-"""Paths and constants shared by the top-level tests; puts generated/ on sys.path."""
+"""Shared by all tests: paths, constants, generated/ on sys.path, and one build per input per process."""
 
 from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from types import ModuleType
+from typing import Any
+
+# The real build, imported before any test replaces a module's build with cached_build.
+from generator.build.pipeline import Result
+from generator.build.pipeline import build as _build
+from generator.settings import TEMPLATES
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "spec" / "norce-checkout-order.yaml"
@@ -35,11 +43,10 @@ def run_generator(*args: str) -> subprocess.CompletedProcess[str]:
 def generate_and_import(spec: Path, settings: dict[str, object], folder: Path) -> ModuleType:
     """Generate ``spec`` (without black) into ``folder`` and import the package under a name of
     its own (``_generated_<sha>``), so several builds can be compared in one process."""
-    from generator.build.pipeline import build
     from generator.build.write import write_tree
 
     sha = hashlib.sha256(spec.read_bytes()).hexdigest()[:16]
-    write_tree(folder, build(spec, settings, formatted=False).files)
+    write_tree(folder, cached_build(spec, settings, formatted=False).files)
     name = f"_generated_{sha}"
     package = folder / str(settings["package"])
     found = importlib.util.spec_from_file_location(
@@ -50,3 +57,30 @@ def generate_and_import(spec: Path, settings: dict[str, object], folder: Path) -
     sys.modules[name] = module
     found.loader.exec_module(module)
     return module
+
+
+_BUILDS: dict[str, Result] = {}
+
+
+def cached_build(
+    spec_path: Path, settings: Mapping[str, Any], templates: Path | None = None, **options: Any
+) -> Result:
+    """``pipeline.build``, run once per input in this test process (a worker under xdist).
+
+    Keyed by the spec's bytes, the settings, the templates folder and the options, so a variant spec
+    is built once per session however many tests read it. Drop-in for ``pipeline.build``.
+    """
+    templates = TEMPLATES if templates is None else templates
+    key = json.dumps(
+        [
+            hashlib.sha256(Path(spec_path).read_bytes()).hexdigest(),
+            settings,
+            str(templates),
+            options,
+        ],
+        sort_keys=True,
+        default=str,
+    )
+    if key not in _BUILDS:
+        _BUILDS[key] = _build(Path(spec_path), settings, templates, **options)
+    return _BUILDS[key]

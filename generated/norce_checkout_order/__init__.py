@@ -35,6 +35,7 @@ from .errors import (
     AuthenticationError,
     BadRequestError,
     ClientError,
+    ConfigurationError,
     ConflictError,
     InternalServerError,
     NorceError,
@@ -42,6 +43,7 @@ from .errors import (
     PermissionDeniedError,
     RateLimitError,
     RequestValidationError,
+    ResponseTooLargeError,
     UnprocessableEntityError,
 )
 
@@ -66,6 +68,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "ClientError",
+    "ConfigurationError",
     "ConflictError",
     "Environment",
     "InternalServerError",
@@ -81,6 +84,7 @@ __all__ = [
     "Request",
     "RequestOptions",
     "RequestValidationError",
+    "ResponseTooLargeError",
     "UnprocessableEntityError",
     "errors",
     "models",

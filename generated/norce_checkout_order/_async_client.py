@@ -17,7 +17,7 @@ import httpx
 from . import operations
 from ._base_client import AsyncAPIClient
 from ._client import Environment, _connection
-from ._constants import DEFAULT_MAX_RETRIES
+from ._constants import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_MAX_RETRIES
 from ._lazy import LazyModule
 from ._response import to_async_raw_response
 from ._types import NOT_GIVEN, NotGiven, RequestOptions
@@ -52,6 +52,8 @@ class AsyncOrderClient(AsyncAPIClient):
         base_url: str | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
+        deadline: float | None = DEFAULT_DEADLINE,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         strict_responses: bool = False,
         http_client: httpx.AsyncClient | None = None,
         event_hooks: Mapping[str, list[Callable[..., Any]]] | None = None,
@@ -72,13 +74,18 @@ class AsyncOrderClient(AsyncAPIClient):
             base_url: A full base URL instead of environment + slug (e.g. a local mock).
             timeout: Seconds or an ``httpx.Timeout``; defaults to ``_constants.DEFAULT_TIMEOUT``.
             max_retries: Retries for idempotent requests on connection errors, 408, 429, 502-504.
+            deadline: Seconds a whole call may take, retries and reading the body included
+                (``_constants.DEFAULT_DEADLINE``, 60); then ``APITimeoutError``. None: no limit.
+            max_response_size: Most bytes a response body may have after decompression
+                (``_constants.DEFAULT_MAX_RESPONSE_SIZE``, 32 MiB); then ``ResponseTooLargeError``.
             strict_responses: Raise ``APIResponseValidationError`` when a 2xx body breaks any rule
                 of the spec; by default such a value is kept and a warning logged.
             http_client: Your own httpx client (its transport, proxies, limits); not closed by us.
             event_hooks: httpx event hooks, e.g. ``{"request": [log_request]}``.
 
         Raises:
-            ValueError: A required setting is missing or unusable (named in the message).
+            ConfigurationError: A required setting is missing or unusable (named in the message);
+                also a ``ValueError``.
         """
         super().__init__(
             **_connection(
@@ -92,6 +99,8 @@ class AsyncOrderClient(AsyncAPIClient):
             ),
             timeout=timeout,
             max_retries=max_retries,
+            deadline=deadline,
+            max_response_size=max_response_size,
             strict_responses=strict_responses,
             http_client=http_client,
             event_hooks=event_hooks,

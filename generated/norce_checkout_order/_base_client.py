@@ -4,12 +4,16 @@
 `_BaseClient` holds everything that does no I/O: configuration and turning
 a `Request` into an `httpx.Request` plus a `Call` (`_call.py`), which
 decides after each try whether to return, retry (and after how long) or
-raise. `SyncAPIClient` and `AsyncAPIClient` add only the loop that sends
-and sleeps, so the twins cannot drift apart.
+raise. `SyncAPIClient` and `AsyncAPIClient` add only the loop that sends,
+reads the body within its limits (`_bounded.py`) and sleeps, so the twins
+cannot drift apart. They enforce the call's deadline each with what its
+world offers: the sync client clamps every socket operation to it, the
+async one cancels the try (`asyncio.timeout`).
 """
 
 from __future__ import annotations
 
+import math
 import re
 import time
 from collections.abc import Callable, Collection, Mapping
@@ -18,14 +22,31 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, cast
 
 import httpx
 
+from ._bounded import (
+    ACCEPT_ENCODING,
+    DEADLINE,
+    DeadlineExceeded,
+    ReadLimitError,
+    aread_body,
+    read_body,
+    trace,
+)
 from ._call import Call
-from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT, SENSITIVE_HEADERS
+from ._constants import (
+    DEFAULT_DEADLINE,
+    DEFAULT_MAX_RESPONSE_SIZE,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT,
+    SECRETS_EXTENSION,
+    SENSITIVE_HEADERS,
+)
 from ._lazy import LazyModule
+from ._logs import CALL_SECRETS, install_secret_filter, secret_values
 from ._request import Request, build_query, build_url, encode_body
 from ._response import RawResponse, raw_response_requested
 from ._retry import RetryPolicy
 from ._types import NOT_GIVEN, NotGiven, RequestOptions
-from .errors import RequestValidationError
+from .errors import ConfigurationError, RequestValidationError
 
 if TYPE_CHECKING:
     import asyncio
@@ -58,26 +79,38 @@ class _BaseClient(Generic[HttpxClientT]):
         timeout: float | httpx.Timeout | None | NotGiven,
         max_retries: int,
         strict_responses: bool,
+        deadline: float | None,
+        max_response_size: int,
         http_client: HttpxClientT,
         owns_http_client: bool,
     ) -> None:
-        url = httpx.URL(base_url)
+        try:
+            url = httpx.URL(base_url)
+        except (httpx.InvalidURL, TypeError) as exc:
+            raise ConfigurationError(f"base_url is not a URL: {exc}") from None
         if url.scheme not in ("http", "https") or not url.host:
-            raise ValueError(f"base_url must be an absolute http(s) URL, got {base_url!r}")
+            raise ConfigurationError(f"base_url must be an absolute http(s) URL, got {base_url!r}")
         if url.userinfo:
             # httpx would turn it into Basic auth, replacing the API key.
-            raise ValueError("base_url must not contain a user name or password")
+            raise ConfigurationError("base_url must not contain a user name or password")
         if not api_key or not isinstance(api_key, str):
-            raise ValueError("api_key must be a non-empty string")
-        if max_retries < 0:
-            raise ValueError("max_retries must be >= 0")
+            raise ConfigurationError("api_key must be a non-empty string")
+        problem = _limit_problem(max_retries, deadline, max_response_size)
+        if problem:
+            raise ConfigurationError(problem)
         self._base_url = str(url).rstrip("/")
         self.max_retries = max_retries
         self._strict_responses = strict_responses
+        self.deadline = deadline
+        self.max_response_size = max_response_size
         # `api_key` is the whole header value (the generated client adds the
         # scheme). Names are lower-case so a call's "X-Merchant" replaces a
         # default "x-merchant".
-        headers: dict[str, str | None] = {"accept": "application/json"}
+        headers: dict[str, str | None] = {
+            "accept": "application/json",
+            # Only what `_bounded` decodes (httpx may offer br/zstd too).
+            "accept-encoding": ACCEPT_ENCODING,
+        }
         headers.update((name.lower(), value) for name, value in default_headers.items())
         headers[auth_header.lower()] = api_key
         # The key's header is hidden in logs even when the spec names it something unusual.
@@ -85,8 +118,11 @@ class _BaseClient(Generic[HttpxClientT]):
         for name, value in headers.items():
             if value is not None and _bad_header(value):
                 # The value is left out of the message: it may be the key.
-                raise ValueError(f"header {name!r} must be printable ASCII text")
+                raise ConfigurationError(f"header {name!r} must be printable ASCII text")
         static = {name: value for name, value in headers.items() if value is not None}
+        # Cut out of error text and logs wherever a server echoes them.
+        self._secrets = secret_values(static.items(), self._sensitive)
+        install_secret_filter()
         dropped = frozenset(name for name, value in headers.items() if value is None)
         if owns_http_client:
             # Set once on our own client, the defaults cost nothing per call
@@ -102,6 +138,11 @@ class _BaseClient(Generic[HttpxClientT]):
         # Only a caller's own client gets a per-request timeout by default;
         # the client we build already has the configured one.
         self._timeout = timeout if not owns_http_client else NOT_GIVEN
+        # Longest single wait the timeouts allow: a call whose deadline is
+        # further away needs none of them shortened (the common case).
+        self._longest_wait = _longest_wait(
+            http_client.timeout if isinstance(self._timeout, NotGiven) else self._timeout
+        )
         self._client: HttpxClientT = http_client
         self._owns_http_client = owns_http_client
 
@@ -135,6 +176,14 @@ class _BaseClient(Generic[HttpxClientT]):
             changes.append(("content-type", "application/json"))
         headers, dropped = self._merge_headers(changes, request.operation_id)
         timeout = options.get("timeout", self._timeout)
+        longest_wait = self._longest_wait if "timeout" not in options else _longest_wait(timeout)
+        max_retries = options.get("max_retries", self.max_retries)
+        deadline = options.get("deadline", self.deadline)
+        max_response_size = options.get("max_response_size", self.max_response_size)
+        if options:
+            problem = _limit_problem(max_retries, deadline, max_response_size)
+            if problem:
+                raise RequestValidationError(request.operation_id, [f"options: {problem}"])
         http_request = self._client.build_request(
             request.method,
             build_url(self._base_url, request),
@@ -147,14 +196,24 @@ class _BaseClient(Generic[HttpxClientT]):
         for name in dropped:
             if name in http_request.headers:
                 del http_request.headers[name]
+        secrets = self._secrets
+        if changes and not self._sensitive.isdisjoint(name for name, _ in changes):
+            # This call sends its own credentials: those are the ones to hide.
+            secrets = secret_values(http_request.headers.items(), self._sensitive)
+        # Set here, not via build_request(extensions=): httpx < 0.23 lacks that argument.
+        http_request.extensions[SECRETS_EXTENSION] = secrets
         return Call(
             request,
             http_request,
             self.retry_policy,
-            max_retries=options.get("max_retries", self.max_retries),
+            max_retries=max_retries,
             may_retry=request.idempotent or options.get("retry_non_idempotent", False),
             sensitive=self._sensitive,
             strict_responses=self._strict_responses,
+            secrets=secrets,
+            deadline=deadline,
+            longest_wait=longest_wait,
+            max_response_size=max_response_size,
         )
 
     def _merge_headers(
@@ -198,15 +257,27 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         api_key: The whole value of `auth_header` (e.g. "Bearer <token>").
         auth_header: The header the spec's apiKey scheme names.
         default_headers: Sent with every call; a None value drops the header.
-        timeout: Seconds or `httpx.Timeout`; None disables timeouts. If not
-            given: `DEFAULT_TIMEOUT`, or the timeout of `http_client`.
+        timeout: Seconds or `httpx.Timeout` for each connect, read, write
+            and pool wait; None disables them. If not given:
+            `DEFAULT_TIMEOUT`, or the timeout of `http_client`.
         max_retries: Retries per call for retryable failures.
         strict_responses: Raise on a 2xx body that breaks any rule of the
             spec instead of keeping the value with a warning.
+        deadline: Seconds a whole call may take, tries, waits between them
+            and reading the body included (`DEFAULT_DEADLINE`); past it the
+            call raises `APITimeoutError`. None: no limit beyond `timeout`.
+        max_response_size: Most bytes a 2xx body may have, counted after
+            decompression (`DEFAULT_MAX_RESPONSE_SIZE`); a larger one raises
+            `ResponseTooLargeError` without being read further.
         http_client: Your own `httpx.Client` (proxies, TLS, transports). It
-            is NOT closed by `close()`: whoever created it closes it.
+            is NOT closed by `close()`: whoever created it closes it. The
+            deadline bounds a server that sends slowly only on connections
+            our calls opened (the body is checked between chunks always).
         event_hooks: httpx event hooks, e.g. `{"request": [fn]}`, added to
             the client (appended to `http_client`'s own hooks if given).
+
+    Raises:
+        ConfigurationError: A setting the client cannot use.
     """
 
     def __init__(
@@ -219,6 +290,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         strict_responses: bool = False,
+        deadline: float | None = DEFAULT_DEADLINE,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         http_client: httpx.Client | None = None,
         event_hooks: EventHooks | None = None,
     ) -> None:
@@ -236,6 +309,8 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             timeout=timeout,
             max_retries=max_retries,
             strict_responses=strict_responses,
+            deadline=deadline,
+            max_response_size=max_response_size,
             http_client=http_client,
             owns_http_client=owns,
         )
@@ -258,18 +333,34 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             RequestValidationError: Before sending, for invalid arguments.
             APIStatusError: For a non-2xx status (after any retries).
             APIConnectionError: For transport failures (after any retries).
+            APITimeoutError: A timeout, or the call's deadline passed.
+            ResponseTooLargeError: The body is over `max_response_size`.
         """
         call = self._start(request, options)
-        while True:  # Bounded: each pass either returns, raises or uses a retry.
-            try:
-                response = self._client.send(call.begin())
-            except httpx.RequestError as error:
-                time.sleep(call.after_error(error))
-                continue
-            outcome = call.after_response(response)
-            if isinstance(outcome, RawResponse):
-                return outcome
-            time.sleep(outcome)
+        # Read by the sockets `_bounded.trace` guards, and by the log filter.
+        deadline_token = DEADLINE.set(call.deadline)
+        secrets_token = CALL_SECRETS.set(call.secrets)
+        try:
+            while True:  # Bounded: each pass either returns, raises or uses a retry.
+                try:
+                    http_request = call.begin()
+                    # Guards a connection this try opens: its deadline then clamps every read.
+                    http_request.extensions["trace"] = trace
+                    response = self._client.send(http_request, stream=True)
+                    limit, truncate = call.body_limit(response.status_code)
+                    read_body(response, limit, call.deadline, truncate=truncate)
+                except httpx.RequestError as error:
+                    time.sleep(call.after_error(error))
+                    continue
+                except ReadLimitError as error:
+                    raise call.after_limit(error) from None
+                outcome = call.after_response(response)
+                if isinstance(outcome, RawResponse):
+                    return outcome
+                time.sleep(outcome)
+        finally:
+            DEADLINE.reset(deadline_token)
+            CALL_SECRETS.reset(secrets_token)
 
     def close(self) -> None:
         """Close the connection pool, unless it belongs to a caller's `http_client`."""
@@ -305,6 +396,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
         strict_responses: bool = False,
+        deadline: float | None = DEFAULT_DEADLINE,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         http_client: httpx.AsyncClient | None = None,
         event_hooks: EventHooks | None = None,
     ) -> None:
@@ -322,6 +415,8 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             timeout=timeout,
             max_retries=max_retries,
             strict_responses=strict_responses,
+            deadline=deadline,
+            max_response_size=max_response_size,
             http_client=http_client,
             owns_http_client=owns,
         )
@@ -340,16 +435,33 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
     ) -> RawResponse[T]:
         """Async twin of `SyncAPIClient._send_raw`."""
         call = self._start(request, options)
-        while True:  # Bounded: each pass either returns, raises or uses a retry.
-            try:
-                response = await self._client.send(call.begin())
-            except httpx.RequestError as error:
-                await asyncio.sleep(call.after_error(error))
-                continue
-            outcome = call.after_response(response)
-            if isinstance(outcome, RawResponse):
-                return outcome
-            await asyncio.sleep(outcome)
+        secrets_token = CALL_SECRETS.set(call.secrets)
+        try:
+            while True:  # Bounded: each pass either returns, raises or uses a retry.
+                # Cancels the try wherever it waits: connect, headers or body.
+                scope = asyncio.timeout(
+                    None if call.deadline is None else call.deadline - time.monotonic()
+                )
+                try:
+                    async with scope:
+                        response = await self._client.send(call.begin(), stream=True)
+                        limit, truncate = call.body_limit(response.status_code)
+                        await aread_body(response, limit, call.deadline, truncate=truncate)
+                except httpx.RequestError as error:
+                    await asyncio.sleep(call.after_error(error))
+                    continue
+                except ReadLimitError as error:
+                    raise call.after_limit(error) from None
+                except TimeoutError:
+                    if not scope.expired():
+                        raise
+                    raise call.after_limit(DeadlineExceeded()) from None
+                outcome = call.after_response(response)
+                if isinstance(outcome, RawResponse):
+                    return outcome
+                await asyncio.sleep(outcome)
+        finally:
+            CALL_SECRETS.reset(secrets_token)
 
     async def aclose(self) -> None:
         """Close the connection pool, unless it belongs to a caller's `http_client`."""
@@ -375,6 +487,34 @@ def _bad_header(value: object) -> bool:
     return not isinstance(value, str) or _HEADER_VALUE.fullmatch(value) is None
 
 
+def _limit_problem(max_retries: int, deadline: float | None, max_response_size: int) -> str | None:
+    """What is wrong with these settings, or None."""
+    if not isinstance(max_retries, int) or max_retries < 0:
+        return f"max_retries must be an integer >= 0, got {max_retries!r}"
+    if deadline is not None and (
+        not isinstance(deadline, int | float)
+        or isinstance(deadline, bool)
+        or not math.isfinite(deadline)
+        or deadline <= 0
+    ):
+        return f"deadline must be a positive number of seconds or None, got {deadline!r}"
+    if (
+        not isinstance(max_response_size, int)
+        or isinstance(max_response_size, bool)
+        or max_response_size <= 0
+    ):
+        return f"max_response_size must be a positive number of bytes, got {max_response_size!r}"
+    return None
+
+
+def _longest_wait(timeout: float | httpx.Timeout | None | NotGiven) -> float:
+    """The longest connect, read, write or pool wait `timeout` allows (inf: unbounded)."""
+    if isinstance(timeout, NotGiven):
+        timeout = DEFAULT_TIMEOUT
+    waits = httpx.Timeout(timeout).as_dict().values()
+    return max(math.inf if wait is None else wait for wait in waits)
+
+
 def _client_timeout(
     timeout: float | httpx.Timeout | None | NotGiven,
 ) -> float | httpx.Timeout | None:
@@ -385,7 +525,9 @@ def _check_hooks(event_hooks: EventHooks | None) -> dict[str, list[Callable[...,
     hooks = {name: list(fns) for name, fns in (event_hooks or {}).items()}
     unknown = set(hooks) - {"request", "response"}
     if unknown:
-        raise ValueError(f"event_hooks keys must be 'request' or 'response', got {sorted(unknown)}")
+        raise ConfigurationError(
+            f"event_hooks keys must be 'request' or 'response', got {sorted(unknown)}"
+        )
     return hooks
 
 

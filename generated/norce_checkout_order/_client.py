@@ -18,10 +18,11 @@ import httpx
 from . import operations
 from ._base_client import SyncAPIClient
 from ._config import authorization, required_setting, setting
-from ._constants import DEFAULT_MAX_RETRIES
+from ._constants import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_MAX_RETRIES
 from ._lazy import LazyModule
 from ._response import to_raw_response
 from ._types import NOT_GIVEN, NotGiven, RequestOptions
+from .errors import ConfigurationError
 
 if TYPE_CHECKING:
     from . import models
@@ -64,21 +65,21 @@ def _base_url(environment: str | None, slug: str | None, base_url: str | None) -
     """Pick the base URL: ``base_url`` if given, else ``environment`` with ``slug``."""
     if base_url is not None:
         if environment is not None:
-            raise ValueError("pass either base_url or environment, not both")
+            raise ConfigurationError("pass either base_url or environment, not both")
         return base_url
     if environment not in ENVIRONMENTS:
         where = (
             f"pass environment (one of {', '.join(ENVIRONMENTS)}) and slug, or base_url "
             f"(or set {ENV_VARS['environment']} and {ENV_VARS['slug']}, or {ENV_VARS['base_url']})"
         )
-        raise ValueError(
+        raise ConfigurationError(
             where if environment is None else f"unknown environment {environment!r}; {where}"
         )
     template = ENVIRONMENTS[environment]
     if "{slug}" in template:
         # The slug becomes part of a host name: it must be a single DNS label.
         if slug is None or not _SLUG.fullmatch(slug):
-            raise ValueError(f"slug must be a DNS label like 'acme-shop', got {slug!r}")
+            raise ConfigurationError(f"slug must be a DNS label like 'acme-shop', got {slug!r}")
         template = template.replace("{slug}", slug)
     return template
 
@@ -142,6 +143,8 @@ class OrderClient(SyncAPIClient):
         base_url: str | None = None,
         timeout: float | httpx.Timeout | None | NotGiven = NOT_GIVEN,
         max_retries: int = DEFAULT_MAX_RETRIES,
+        deadline: float | None = DEFAULT_DEADLINE,
+        max_response_size: int = DEFAULT_MAX_RESPONSE_SIZE,
         strict_responses: bool = False,
         http_client: httpx.Client | None = None,
         event_hooks: Mapping[str, list[Callable[..., Any]]] | None = None,
@@ -162,13 +165,18 @@ class OrderClient(SyncAPIClient):
             base_url: A full base URL instead of environment + slug (e.g. a local mock).
             timeout: Seconds or an ``httpx.Timeout``; defaults to ``_constants.DEFAULT_TIMEOUT``.
             max_retries: Retries for idempotent requests on connection errors, 408, 429, 502-504.
+            deadline: Seconds a whole call may take, retries and reading the body included
+                (``_constants.DEFAULT_DEADLINE``, 60); then ``APITimeoutError``. None: no limit.
+            max_response_size: Most bytes a response body may have after decompression
+                (``_constants.DEFAULT_MAX_RESPONSE_SIZE``, 32 MiB); then ``ResponseTooLargeError``.
             strict_responses: Raise ``APIResponseValidationError`` when a 2xx body breaks any rule
                 of the spec; by default such a value is kept and a warning logged.
             http_client: Your own httpx client (its transport, proxies, limits); not closed by us.
             event_hooks: httpx event hooks, e.g. ``{"request": [log_request]}``.
 
         Raises:
-            ValueError: A required setting is missing or unusable (named in the message).
+            ConfigurationError: A required setting is missing or unusable (named in the message);
+                also a ``ValueError``.
         """
         super().__init__(
             **_connection(
@@ -182,6 +190,8 @@ class OrderClient(SyncAPIClient):
             ),
             timeout=timeout,
             max_retries=max_retries,
+            deadline=deadline,
+            max_response_size=max_response_size,
             strict_responses=strict_responses,
             http_client=http_client,
             event_hooks=event_hooks,

@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import re
 
+from .errors import ConfigurationError
+
 __all__ = ["authorization", "required_setting", "setting"]
 
 # "<scheme> <credentials>" (RFC 9110 section 11.4): a value the caller already gave a scheme.
@@ -28,11 +30,11 @@ def required_setting(value: str | None, argument: str, variable: str) -> str:
     """Like `setting`, but a missing value is an error naming both ways to give it.
 
     Raises:
-        ValueError: Neither the argument nor the variable is set.
+        ConfigurationError: Neither the argument nor the variable is set.
     """
     found = setting(value, variable)
     if found is None:
-        raise ValueError(f"{argument} is required: pass {argument}=... or set {variable}")
+        raise ConfigurationError(f"{argument} is required: pass {argument}=... or set {variable}")
     return found
 
 
@@ -44,11 +46,11 @@ def authorization(api_key: str, scheme: str) -> str:
     an empty scheme sends the key as it is.
 
     Raises:
-        ValueError: `api_key` is empty or blank.
+        ConfigurationError: `api_key` is empty or blank.
     """
     if not isinstance(api_key, str) or not api_key.strip():
         # "Bearer " alone would go out as a credential; refuse it here.
-        raise ValueError("api_key must be a non-empty string")
+        raise ConfigurationError("api_key must be a non-empty string")
     if not scheme or _HAS_SCHEME.match(api_key):
         return api_key
     return f"{scheme} {api_key}"

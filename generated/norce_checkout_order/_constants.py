@@ -20,6 +20,22 @@ DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 
 DEFAULT_MAX_RETRIES = 2
 
+# A call's total time, retries and the waits between them included, in
+# seconds. httpx's timeouts bound each read, so without it a server that
+# sends a byte just before every read timeout holds a call forever. 60 s
+# leaves room for one slow mutation plus a retry and is still a ceiling a
+# checkout can live with. `deadline=None` (client or per call) removes it.
+DEFAULT_DEADLINE = 60.0
+
+# Largest response body accepted, counted after decompression, in bytes.
+# An order with hundreds of lines is tens of kB; 32 MiB is generous and
+# still bounds memory against a body without end or a gzip bomb.
+DEFAULT_MAX_RESPONSE_SIZE = 32 * 1024 * 1024
+
+# A non-2xx body is read up to this many bytes, for its message; the rest is
+# dropped (not an error: the status is what the caller needs to see).
+MAX_ERROR_BODY_SIZE = 1024 * 1024
+
 # Backoff before retry n (0-based): min(INITIAL * 2**n, MAX) seconds, then
 # multiplied by a random factor in [1 - RETRY_JITTER, 1] so that clients that
 # failed together do not retry together.
@@ -41,6 +57,10 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 SENSITIVE_HEADERS = frozenset(
     {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "api-key"}
 )
+
+# Key of the httpx request extension that carries a call's credential values,
+# so every error built from its response can cut an echo of them out.
+SECRETS_EXTENSION = "norce_secrets"
 
 # Headers that carry a server-side request id, in order of preference.
 REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-correlation-id")

@@ -83,7 +83,7 @@ class Request(Generic[T]):
 
     method: str
     path: str
-    path_params: Mapping[str, str]
+    path_params: Mapping[str, object]
     query: Mapping[str, object]
     headers: Mapping[str, str | NotGiven | None]
     body: object

@@ -220,7 +220,9 @@ def _model_imports(tree: ast.Module) -> list[Violation]:
         elif isinstance(stmt, ast.ImportFrom) and stmt.level == 0:
             allowed = MODEL_NAMES.get(stmt.module or "", frozenset())
             for alias in stmt.names:
-                if alias.name not in allowed or alias.asname not in (None, alias.name):
+                # DCG renames an import that a field name would shadow: ``date as date_aliased``.
+                renamed = alias.asname not in (None, alias.name, f"{alias.name}_aliased")
+                if alias.name not in allowed or renamed:
                     text = f"from {stmt.module} import {alias.name}"
                     found.append(
                         Violation(

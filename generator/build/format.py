@@ -1,17 +1,199 @@
-"""Black with a pinned mode, in process."""
+"""Black with a pinned mode, spent well: files cut into pieces, a content-addressed cache, a pool.
+
+Black formats each logical line on its own; what joins two top-level definitions, or two methods
+of a top-level class, is only the blank lines between them, and after a definition's body black
+always puts two (module level) or one (class level) there. So each file is cut at such boundaries
+(``_pieces``), each piece is formatted alone (a method inside a stand-in ``class _:``), and the
+pieces are joined with those blank lines: the result is byte-identical to black on the whole file
+(``tests/build/test_format.py`` holds both to it). A new Norce build then re-formats only the
+pieces whose text changed; the rest come from the cache, keyed by black's version, the mode and the
+piece (whole files are cached too, so an unchanged file is not even cut). Misses are formatted in a
+bounded process pool when there is enough work to pay for it.
+"""
 
 from __future__ import annotations
 
-import black
-from black.mode import TargetVersion
-from black.parsing import InvalidInput
+import ast
+import functools
+import itertools
+import multiprocessing
+import os
+import threading
+from collections.abc import Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-MODE = black.Mode(target_versions={TargetVersion.PY311}, line_length=100)
+from .cache import Cache, digest
+from .versions import installed_version
+
+if TYPE_CHECKING:
+    import black
+
+LINE_LENGTH = 100
+TARGET = "PY311"
+# Everything black's output depends on besides the text; black itself is imported only on a miss.
+FINGERPRINT = f"black {installed_version('black')} line-length={LINE_LENGTH} target={TARGET}"
+CACHE_NAME = "black"
+MAX_WORKERS = 8
+# Forking and shipping text to a worker costs a few ms; below this much source, format in process.
+POOL_MIN_CHARS = 40_000
+
+# Whole-file entries depend on how files are cut and joined: change this with _pieces or _join.
+_JOIN = "pieces v1"
+_WRAPPER = "class _:\n"  # a method is formatted at its own depth inside this stand-in class
+_BLANK_LINES = ("\n\n", "\n")  # black's blank lines before a definition that follows a body
+_DEFS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    depth: int  # 0: starts at module level; 1: starts with a method of a top-level class
+    text: str
+
+    @property
+    def black_input(self) -> str:
+        return _WRAPPER + self.text if self.depth else self.text
 
 
 def format_python(source: str, name: str) -> str:
-    """Format generated Python; a failure here means a template bug, so name the file."""
+    """Format one piece of generated Python (a doc example, say), through the cache."""
+    return _format({name: source}, Cache.named(CACHE_NAME))[name]
+
+
+def format_sources(sources: Mapping[str, str], cache: Cache | None = None) -> dict[str, str]:
+    """Format generated files (relative path -> source); a failure names the file."""
+    cache = Cache.named(CACHE_NAME) if cache is None else cache
+    formatted = _format(sources, cache)
+    if cache.writes:
+        cache.prune()
+    return formatted
+
+
+def _format(sources: Mapping[str, str], cache: Cache) -> dict[str, str]:
+    # Whole files first: an unchanged file (or a rebuild of the same spec) costs one read, no parse.
+    file_keys = {name: digest(FINGERPRINT, _JOIN, source) for name, source in sources.items()}
+    formatted: dict[str, str] = {}
+    for name, key in file_keys.items():
+        hit = cache.get(key)
+        if hit is not None:
+            formatted[name] = hit.decode("utf-8")
+    pieces = {name: _pieces(sources[name]) for name in sources.keys() - formatted.keys()}
+    owner = {piece.black_input: name for name, ps in pieces.items() for piece in ps}
+    keys = {text: digest(FINGERPRINT, text) for text in owner}
+    done: dict[str, str] = {}
+    for text, key in keys.items():
+        hit = cache.get(key)
+        if hit is not None:
+            done[text] = hit.decode("utf-8")
+    missing = sorted(owner.keys() - done.keys(), key=len, reverse=True)  # largest first
+    for text, (ok, result) in zip(missing, _run_black(missing), strict=True):
+        if not ok:
+            raise RuntimeError(f"generated {owner[text]} is not valid Python: {result}")
+        done[text] = result
+        cache.put(keys[text], result.encode("utf-8"))
+    for name, ps in pieces.items():
+        formatted[name] = _join(ps, done)
+        cache.put(file_keys[name], formatted[name].encode("utf-8"))
+    return {name: formatted[name] for name in sources}
+
+
+@functools.cache
+def mode() -> black.Mode:
+    """The pinned black mode (imports black)."""
+    import black
+    from black.mode import TargetVersion
+
+    return black.Mode(target_versions={TargetVersion[TARGET]}, line_length=LINE_LENGTH)
+
+
+def _black(text: str) -> tuple[bool, str]:
+    """(True, formatted) or (False, black's complaint); runs in pool workers too."""
+    import black
+    from black.parsing import InvalidInput
+
     try:
-        return black.format_str(source, mode=MODE)
+        return True, black.format_str(text, mode=mode())
     except InvalidInput as exc:
-        raise RuntimeError(f"generated {name} is not valid Python: {exc}") from exc
+        return False, str(exc)
+
+
+def _run_black(texts: list[str]) -> list[tuple[bool, str]]:
+    if not texts:
+        return []
+    mode()  # import black before forking, so workers inherit it
+    workers = _workers(texts)
+    if workers < 2:
+        return [_black(text) for text in texts]
+    # fork: workers start with black already imported; only offered while single-threaded
+    # (see _workers), where forking is safe.
+    context = multiprocessing.get_context("fork")
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            return list(pool.map(_black, texts))
+    except (OSError, BrokenProcessPool):  # no fork allowed, a worker killed: do it here
+        return [_black(text) for text in texts]
+
+
+def _workers(texts: Iterable[str]) -> int:
+    """How many processes the misses are worth: one per POOL_MIN_CHARS, bounded by the CPUs."""
+    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+        return 1
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return min(MAX_WORKERS, cpus or 1, sum(map(len, texts)) // POOL_MIN_CHARS)
+
+
+def _pieces(source: str) -> list[_Piece]:
+    """``source`` cut before each definition that follows a definition's body after blank lines."""
+    # Directives and line-ending rules that span lines: keep such a file whole.
+    if "\r" in source or "\f" in source or "fmt:" in source:
+        return [_Piece(0, source)]
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):  # ValueError: NUL bytes, on Python 3.11
+        return [_Piece(0, source)]  # black reports it, naming the file
+    lines = source.split("\n")
+    cuts = dict(_cuts(tree.body, lines, 0))
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            cuts.update(_cuts(node.body, lines, 1))
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+    starts = [0, *sorted(cuts)]
+    ends = [*sorted(cuts), len(lines)]
+    return [
+        _Piece(cuts.get(start, 0), source[offsets[start] : offsets[end]])
+        for start, end in zip(starts, ends, strict=True)
+    ]
+
+
+def _cuts(body: list[ast.stmt], lines: list[str], depth: int) -> Iterable[tuple[int, int]]:
+    """(0-based line, depth) where a definition starts after a definition and blank lines only.
+
+    At least one blank line: black keeps no blank line after a one-line stub (``def f(): ...``)
+    when the source had none, and we do not want to reason about that case.
+    """
+    for before, node in itertools.pairwise(body):
+        if not isinstance(before, _DEFS) or not isinstance(node, _DEFS):
+            continue
+        assert before.end_lineno is not None
+        first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+        gap = lines[before.end_lineno : first - 1]
+        if gap and all(not line.strip(" \t") for line in gap):
+            yield first - 1, depth
+
+
+def _join(pieces: list[_Piece], formatted: Mapping[str, str]) -> str:
+    parts: list[str] = []
+    for index, piece in enumerate(pieces):
+        text = formatted[piece.black_input]
+        if piece.depth:
+            if not text.startswith(_WRAPPER):
+                raise RuntimeError(f"black moved the stand-in class: {text[:80]!r}")
+            text = text[len(_WRAPPER) :]
+        if index:
+            parts.append(_BLANK_LINES[piece.depth])
+        parts.append(text)
+    return "".join(parts)

@@ -11,12 +11,12 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
 from ..settings import TEMPLATES
+from .versions import installed_version
 from .write import PRIVATE_PREFIX
 
 KEY_FILE = PRIVATE_PREFIX + "-key.json"
@@ -38,13 +38,6 @@ def _tree_digest(root: Path) -> str:
     return digest.hexdigest()
 
 
-def _tool_version(name: str) -> str:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return "absent"
-
-
 def input_key(spec_path: Path, settings: Mapping[str, Any], templates: Path = TEMPLATES) -> str:
     """sha256 over everything the generated tree is a function of."""
     parts = {
@@ -53,7 +46,7 @@ def input_key(spec_path: Path, settings: Mapping[str, Any], templates: Path = TE
         "generator_source": _tree_digest(GENERATOR_DIR),
         "templates": _tree_digest(templates),
         "settings": json.dumps(settings, sort_keys=True, default=str),
-        "tools": {name: _tool_version(name) for name in _TOOLS},
+        "tools": {name: installed_version(name) for name in _TOOLS},
     }
     return _digest(json.dumps(parts, sort_keys=True).encode())
 

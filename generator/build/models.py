@@ -11,17 +11,13 @@ from __future__ import annotations
 
 import ast
 import io
-import json
 import re
-import tempfile
 import tokenize
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from datamodel_code_generator import generate
 from datamodel_code_generator.enums import (
     DataModelType,
     InputFileType,
@@ -33,6 +29,7 @@ from datamodel_code_generator.format import PythonVersion
 from ..diagnostics import Diagnostic, SpecError, fail
 from .admit import SCHEMA_PREFIX, Admitted
 from .astcheck import check_models
+from .dcg import run_dcg
 from .fieldtypes import typed_fields
 from .naming import doc_text
 
@@ -97,24 +94,10 @@ class Models:
 
 def build_models(doc: Admitted) -> Models:
     """Run DCG on the admitted spec; return the checked models module and its schema mapping."""
-    with tempfile.TemporaryDirectory(prefix="norce-models-") as tmp:
-        metadata_path = Path(tmp) / "models.json"
-        try:
-            source = generate(
-                doc.json_text,
-                **DCG_OPTIONS,
-                aliases=dict(doc.aliases),
-                emit_model_metadata=metadata_path,
-            )
-            metadata = json.loads(metadata_path.read_text("utf-8"))
-        except (
-            Exception
-        ) as exc:  # DCG raises many unrelated types; the message is what the user needs
-            raise fail(
-                doc.path, ["components", "schemas"], f"model generation failed: {exc}"
-            ) from None
-    if not isinstance(source, str):
-        raise fail(doc.path, ["components", "schemas"], "model generation produced several modules")
+    try:
+        source, metadata = run_dcg(doc.data, DCG_OPTIONS, doc.aliases)
+    except Exception as exc:  # DCG raises many unrelated types; the message is what the user needs
+        raise fail(doc.path, ["components", "schemas"], f"model generation failed: {exc}") from None
     schemas = _schema_models(metadata, doc)
     source = _class_docstrings(_open_enums(source), metadata, schemas)
     source = _on_runtime_base(source, _read_only_fields(schemas), _open_classes(schemas, doc.data))

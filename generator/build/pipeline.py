@@ -18,7 +18,7 @@ from ..settings import TEMPLATES
 from . import requirements
 from .admit import Admitted, admit
 from .astcheck import check_files
-from .format import format_python
+from .format import format_sources
 from .interpret import build_api
 from .ir import Api
 from .load import load_spec
@@ -89,15 +89,18 @@ def build(
             env, "docs/operation.md.j2", op=op, **context
         )
     # Nothing is formatted or returned until every Python file passes the allow-list and compiles;
-    # black then keeps the AST as is (it verifies equivalence itself).
+    # black then changes layout only.
     spec_derived = {
         path for path in python if not (templates / "runtime" / Path(path).name).is_file()
     }
     check_files(python, spec_derived, doc.path, doc.pointers.find)
+    # Runtime files are copied as they are (a test keeps them black-clean); black is spent only on
+    # what the spec shaped.
+    if formatted:
+        python.update(format_sources({path: python[path] for path in sorted(spec_derived)}))
     files: dict[str, bytes] = {}
     for relpath, source in python.items():
-        text = format_python(source, relpath) if formatted else source
-        files[relpath] = (header() + text).encode("utf-8")
+        files[relpath] = (header() + source).encode("utf-8")
     for relpath, text in markdown.items():
         files[relpath] = (header("<!--") + text).encode("utf-8")
     files[f"{pkg}/py.typed"] = header().encode("utf-8")

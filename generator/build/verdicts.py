@@ -3,67 +3,40 @@
 The key covers everything the verdict depends on: the admitted document's JSON text, the versions
 of the validator libraries, and the source of our own validation code (``validate.py`` and the
 pattern engine in ``admit/policy.py``). Only "valid" is kept; a refusal is recomputed so its
-messages name the file at hand. An entry holds its own key, so a truncated, edited or foreign file
-is a miss; writes are atomic; any I/O error is a miss or a skipped write. The folder is the
-git-ignored ``.cache/validation`` (``$NORCE_CODEGEN_CACHE/validation`` when set).
+messages name the file at hand. Entries live in the build cache (``cache.py``: git-ignored
+``.cache/validation``, or ``$NORCE_CODEGEN_CACHE/validation``), where a truncated, edited or foreign
+entry is a miss and any I/O error is a miss or a skipped write.
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
-import tempfile
-from importlib import metadata
 from pathlib import Path
 
-import openapi_schema_validator
-import openapi_spec_validator
+from ..settings import CACHE_ENV
+from .cache import Cache, digest
+from .versions import installed_version
 
-from ..settings import PROJECT_ROOT
+__all__ = ["CACHE_ENV", "known_valid", "remember_valid", "verdict_key"]
 
-CACHE_ENV = "NORCE_CODEGEN_CACHE"
+CACHE_NAME = "validation"
 _HERE = Path(__file__).resolve().parent
 _SHAPING = (_HERE / "validate.py", _HERE / "admit" / "policy.py")
-
-
-def _folder() -> Path:
-    return Path(os.environ.get(CACHE_ENV) or PROJECT_ROOT / ".cache") / "validation"
+_VALIDATORS = ("openapi-spec-validator", "openapi-schema-validator", "jsonschema")
+_VALID = b"valid"
 
 
 def verdict_key(json_text: str) -> str:
     """The key of a validation of ``json_text`` by this code and these library versions."""
-    versions = (
-        str(openapi_spec_validator.__version__),
-        str(openapi_schema_validator.__version__),
-        metadata.version("jsonschema"),
+    return digest(
+        *(f"{name} {installed_version(name)}" for name in _VALIDATORS),
+        *(path.read_bytes() for path in _SHAPING),
+        json_text,
     )
-    parts = (
-        [v.encode() for v in versions] + [p.read_bytes() for p in _SHAPING] + [json_text.encode()]
-    )
-    digest = hashlib.sha256()
-    for data in parts:  # length-prefixed, so no two part lists collide
-        digest.update(b"%d:" % len(data) + data)
-    return digest.hexdigest()
 
 
 def known_valid(key: str) -> bool:
-    try:
-        return (_folder() / key).read_text("ascii") == key
-    except (OSError, UnicodeDecodeError):
-        return False
+    return Cache.named(CACHE_NAME).get(key) == _VALID
 
 
 def remember_valid(key: str) -> None:
-    folder = _folder()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handle, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
-        try:
-            with os.fdopen(handle, "w", encoding="ascii") as out:
-                out.write(key)
-            os.replace(tmp, folder / key)
-        except BaseException:
-            os.unlink(tmp)
-            raise
-    except OSError:
-        return  # a read-only checkout or a full disk: validate again next time
+    Cache.named(CACHE_NAME).put(key, _VALID)

@@ -20,11 +20,6 @@ from ..build.markdown import md_inline
 from ..build.pipeline import Result
 from ..build.stamp import header, strip_header
 from ..diagnostics import SpecError
-from .inputs import Input
-from .nodes import DiffLimitError
-from .report import changelog_entry
-from .sides import side_from_result, side_of
-from .specs import compare
 
 CHANGELOG = "CHANGELOG.md"
 SPEC_COPY = ".spec/last-build.yaml"
@@ -42,7 +37,11 @@ def with_changelog(result: Result, out: Path, settings: Mapping[str, Any]) -> di
     previous = strip_header(copy_path.read_bytes()) if copy_path.is_file() else None
     current = (result.api.version, result.api.build or result.doc.sha256)
     stamp_md, stamp_yaml = header("<!--"), header()
-    if previous is not None and log and _identity(previous, str(copy_path)) == current:
+    # Same bytes, same identity: skip parsing the copy (most generations are of an unchanged build).
+    unchanged = previous == result.doc.raw or (
+        previous is not None and _identity(previous, str(copy_path)) == current
+    )
+    if previous is not None and log and unchanged:
         files[CHANGELOG] = (stamp_md + log).encode("utf-8")
         files[SPEC_COPY] = stamp_yaml.encode("utf-8") + previous
         return files
@@ -76,6 +75,13 @@ def _entry(
 ) -> str:
     if previous is None:
         return f"{heading}\n\nFirst generated from spec sha256 `{result.doc.sha256[:12]}`.\n"
+    # The diff machinery (griffe and all) loads only here, when the build changed.
+    from .inputs import Input
+    from .nodes import DiffLimitError
+    from .report import changelog_entry
+    from .sides import side_from_result, side_of
+    from .specs import compare
+
     previous_input = Input("previous build", copy_path, None, copy_path.name, str(copy_path))
     try:
         old = side_of(previous_input, settings)

@@ -1,22 +1,29 @@
 """update-spec: fetch a new API description, prove we can generate from it, then swap it in.
 
 The download is untrusted input. Nothing in spec/ changes unless every step passes: transport
-limits (https, timeout, size cap while streaming, few redirects), a parse with the bounded loader, the
-successor check (same ``info.title``, no older "Build" line than the spec it replaces, unless the
-``Successor`` policy allows it), and a full in-memory build (validation, models, templates, AST
-check). Then spec and lock are replaced.
+limits (https, one deadline for the whole download, size cap on decoded bytes, at most one content
+encoding, few redirects), a parse with the bounded loader, the successor check (same ``info.title``,
+no older "Build" line than the spec it replaces, unless the ``Successor`` policy allows it), and a
+full in-memory build (validation, models, templates, AST check). Then spec and lock are replaced.
+
+The body is read by the generated client's own bounded reader, ``templates/runtime/_bounded.py``
+(loaded from that file: it is self-contained, standard library and httpx only), so a bomb or a
+dripping server meets the same code here as in the client.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import re
+import sys
 import tempfile
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -27,6 +34,7 @@ from ..build.load import MAX_SPEC_BYTES, parse_spec_bytes
 from ..build.naming import clean_text, one_line
 from ..build.pipeline import Result, build
 from ..diagnostics import Diagnostic, SpecError
+from ..settings import TEMPLATES
 from .lock import LockError, SpecLock, lock_path, lock_text, read_lock, replace_file
 
 DEFAULT_TIMEOUT = 30.0  # seconds, for the whole download, not per read
@@ -171,25 +179,59 @@ def _read_source(source: str, options: FetchOptions, root: Path | None) -> tuple
     return raw, label
 
 
+def _load_bounded() -> ModuleType:
+    """The runtime's bounded reader, loaded from its template file (it has no relative imports)."""
+    name = "generator.intake._runtime_bounded"
+    spec = importlib.util.spec_from_file_location(name, TEMPLATES / "runtime" / "_bounded.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+_bounded = _load_bounded()
+
+
 def download(url: str, options: FetchOptions) -> bytes:
-    """GET ``url`` following at most ``max_redirects`` redirects; every hop must pass the scheme rule."""
+    """GET ``url`` following at most ``max_redirects`` redirects; every hop must pass the scheme rule.
+
+    ``options.timeout`` is one deadline for everything: connecting, each hop, the status line and
+    headers (a server dripping them byte by byte is cut off), and the body.
+    """
     deadline = time.monotonic() + options.timeout
-    timeout = httpx.Timeout(options.timeout)
-    with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
-        for _ in range(options.max_redirects + 1):
-            _check_scheme(url, options)
-            try:
-                with client.stream("GET", url, headers={"Accept": _ACCEPT}) as response:
-                    if response.is_redirect:
-                        url = urljoin(url, response.headers.get("location", ""))
-                        continue
-                    return _body(response, url, options, deadline)
-            except httpx.TimeoutException:
-                raise FetchError(f"{url}: timed out after {options.timeout:g} s") from None
-            except httpx.RemoteProtocolError as exc:
-                raise FetchError(f"{url}: download truncated or malformed ({exc})") from None
-            except httpx.HTTPError as exc:
-                raise FetchError(f"{url}: {type(exc).__name__}: {exc}") from None
+    headers = {"Accept": _ACCEPT, "Accept-Encoding": _bounded.ACCEPT_ENCODING}
+    # The deadline clamps every socket read and write of connections opened under `trace`.
+    token = _bounded.DEADLINE.set(deadline)
+    try:
+        with httpx.Client(follow_redirects=False, trust_env=False) as client:
+            for _ in range(options.max_redirects + 1):
+                _check_scheme(url, options)
+                try:
+                    left = _bounded.seconds_left(deadline)
+                    with client.stream(
+                        "GET",
+                        url,
+                        headers=headers,
+                        timeout=httpx.Timeout(left),
+                        extensions={"trace": _bounded.trace},
+                    ) as response:
+                        if response.is_redirect:
+                            url = urljoin(url, response.headers.get("location", ""))
+                            continue
+                        return _body(response, url, options, deadline)
+                except (httpx.TimeoutException, _bounded.DeadlineExceeded):
+                    raise FetchError(f"{url}: timed out after {options.timeout:g} s") from None
+                except _bounded.BodyTooLarge:
+                    raise FetchError(
+                        f"{url}: body exceeds the {options.max_bytes} byte limit; stopped reading"
+                    ) from None
+                except httpx.RemoteProtocolError as exc:
+                    raise FetchError(f"{url}: download truncated or malformed ({exc})") from None
+                except httpx.HTTPError as exc:
+                    raise FetchError(f"{url}: {type(exc).__name__}: {exc}") from None
+    finally:
+        _bounded.DEADLINE.reset(token)
     raise FetchError(f"{url}: more than {options.max_redirects} redirects (a redirect loop?)")
 
 
@@ -208,7 +250,7 @@ def _check_scheme(url: str, options: FetchOptions) -> None:
 
 
 def _body(response: httpx.Response, url: str, options: FetchOptions, deadline: float) -> bytes:
-    """Stream the body, stopping at the size cap and the overall deadline (a trickling server)."""
+    """Read the body within the size cap (decoded bytes) and the download's deadline."""
     if response.status_code != 200:
         raise FetchError(f"{url}: HTTP {response.status_code} {response.reason_phrase}")
     kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -222,18 +264,7 @@ def _body(response: httpx.Response, url: str, options: FetchOptions, deadline: f
         raise FetchError(
             f"{url}: body is {declared} bytes, over the {options.max_bytes} byte limit"
         )
-    chunks: list[bytes] = []
-    size = 0
-    for chunk in response.iter_bytes():  # decoded: a gzip bomb counts at full size
-        size += len(chunk)
-        if size > options.max_bytes:
-            raise FetchError(
-                f"{url}: body exceeds the {options.max_bytes} byte limit; stopped reading"
-            )
-        if time.monotonic() > deadline:
-            raise FetchError(f"{url}: timed out after {options.timeout:g} s (body still arriving)")
-        chunks.append(chunk)
-    raw = b"".join(chunks)
+    raw: bytes = _bounded.read_body(response, options.max_bytes, deadline)
     if not raw.strip():
         raise FetchError(f"{url}: empty response body")
     return raw

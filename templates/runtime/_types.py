@@ -139,12 +139,18 @@ class RequestOptions(TypedDict, total=False):
         extra_headers: Headers added last; they win over every other source.
         retry_non_idempotent: Retry this POST/PATCH too. Only safe when the
             operation is known not to apply twice.
+        deadline: Seconds this whole call may take (tries, waits, body), or
+            None for no limit (overrides the client's).
+        max_response_size: Most decoded bytes the 2xx body may have
+            (overrides the client's).
     """
 
     timeout: float | httpx.Timeout | None
     max_retries: int
     extra_headers: Mapping[str, str]
     retry_non_idempotent: bool
+    deadline: float | None
+    max_response_size: int
 
 
 @functools.lru_cache(maxsize=512)

@@ -14,14 +14,20 @@ NorceError
 │   │   ├── ClientError                any other 4xx
 │   │   └── InternalServerError        5xx
 │   ├── APIConnectionError
-│   │   └── APITimeoutError
-│   └── APIResponseValidationError
-└── RequestValidationError (also a ValueError)
+│   │   └── APITimeoutError            also when the call's deadline passes
+│   ├── APIResponseValidationError
+│   └── ResponseTooLargeError          body over max_response_size
+├── RequestValidationError (also a ValueError)
+└── ConfigurationError (also a ValueError)
 ```
 
+Nothing else escapes a call: whatever a server sends (any body, encoding,
+pace or size) ends as one of these.
+
 No message built here contains a credential: request headers are never
-formatted, and a server that echoes the Authorization value back has it
-masked (see `_scrub`).
+formatted, and a credential a server echoes back (in a header, message or
+reason phrase) is cut out of every text taken from the response (see
+`_logs.scrub`).
 """
 
 from __future__ import annotations
@@ -32,7 +38,8 @@ from typing import Any
 
 import httpx
 
-from ._constants import MAX_ERROR_MESSAGE_CHARS, REQUEST_ID_HEADERS
+from ._constants import MAX_ERROR_MESSAGE_CHARS, REQUEST_ID_HEADERS, SECRETS_EXTENSION
+from ._logs import scrub, secret_values
 
 __all__ = [
     "APIConnectionError",
@@ -43,6 +50,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "ClientError",
+    "ConfigurationError",
     "ConflictError",
     "InternalServerError",
     "NorceError",
@@ -51,6 +59,7 @@ __all__ = [
     "Problem",
     "RateLimitError",
     "RequestValidationError",
+    "ResponseTooLargeError",
     "UnprocessableEntityError",
     "make_status_error",
 ]
@@ -77,6 +86,14 @@ class RequestValidationError(NorceError, ValueError):
         super().__init__(f"Invalid request for {operation_id}: " + "; ".join(errors))
 
 
+class ConfigurationError(NorceError, ValueError):
+    """Raised when a client is created with settings it cannot use: a bad
+    `base_url`, environment or slug, an empty API key, a negative retry
+    count, a non-positive deadline or size limit, a header value that cannot
+    be sent. Also a `ValueError`, so `except ValueError` keeps working.
+    """
+
+
 class APIError(NorceError):
     """Base of errors that happen while talking to the API.
 
@@ -96,16 +113,25 @@ class APIConnectionError(APIError):
     DNS failure, a socket closed mid-body, or a protocol error."""
 
     def __init__(self, request: httpx.Request, *, message: str | None = None) -> None:
-        text = message or "Connection error"
+        # httpx's text may quote what the server sent.
+        text = _scrub(message, request) if message else "Connection error"
         super().__init__(f"{text}: {request.method} {request.url}", request=request)
 
 
 class APITimeoutError(APIConnectionError):
     """Raised when connecting, sending, reading or waiting for a pooled
-    connection took longer than the configured timeout."""
+    connection took longer than the configured timeout, or when the call as
+    a whole (tries, waits and reading the body) passed its deadline.
 
-    def __init__(self, request: httpx.Request) -> None:
-        super().__init__(request, message="Request timed out")
+    Attributes:
+        deadline: The call's deadline in seconds when that is what passed,
+            else None (a single read or connect timed out).
+    """
+
+    def __init__(self, request: httpx.Request, *, deadline: float | None = None) -> None:
+        self.deadline = deadline
+        text = "Request timed out" if deadline is None else f"Deadline of {deadline:g} s exceeded"
+        super().__init__(request, message=text)
 
 
 class APIResponseValidationError(APIError):
@@ -126,8 +152,32 @@ class APIResponseValidationError(APIError):
         self.operation_id = operation_id
         super().__init__(
             f"Unexpected response body for {operation_id} "
-            f"({response.status_code} {response.request.method} {response.request.url}): {detail}",
+            f"({response.status_code} {response.request.method} {response.request.url}): "
+            + _scrub(detail, response.request),
             request=response.request,
+        )
+
+
+class ResponseTooLargeError(APIError):
+    """Raised when a 2xx body is larger than the client's `max_response_size`
+    (counted after decompression), or declares so in Content-Length. Reading
+    stops at the limit; the body is not kept.
+
+    Attributes:
+        response: The response (status and headers; no body).
+        status_code: Its status.
+        limit: The limit in bytes.
+    """
+
+    def __init__(self, response: httpx.Response, *, limit: int) -> None:
+        self.response = response
+        self.status_code = response.status_code
+        self.limit = limit
+        request = response.request
+        super().__init__(
+            f"Response body over the {limit} byte limit (max_response_size): "
+            f"{response.status_code} {request.method} {request.url}",
+            request=request,
         )
 
 
@@ -168,17 +218,18 @@ class APIStatusError(APIError):
         self.problem = _parse_problem(response, self.body)
         fields = self.body if isinstance(self.body, dict) else {}
         self.code = _str_or_none(fields.get("code"))
-        self.request_id = _request_id(response, fields)
+        request_id = _request_id(response, fields)
+        self.request_id = request_id and _scrub(request_id, response.request)
         message = (
             _str_or_none(fields.get("message"))
             or (self.problem and (self.problem.detail or self.problem.title))
             or response.reason_phrase
             or "HTTP error"
         )
-        message = _scrub(message, response)[:MAX_ERROR_MESSAGE_CHARS]
+        message = _scrub(message, response.request)[:MAX_ERROR_MESSAGE_CHARS]
         text = f"{self.status_code} {self.method} {self.url}"
         if self.code:
-            text += f" [{_scrub(self.code, response)[:100]}]"
+            text += f" [{_scrub(self.code, response.request)[:100]}]"
         text += f": {message}"
         if self.request_id:
             text += f" (request id {self.request_id[:100]})"
@@ -280,7 +331,9 @@ def _parse_json(response: httpx.Response) -> Any:
         return None
     try:
         return json.loads(content)
-    except ValueError:  # JSONDecodeError and UnicodeDecodeError both
+    except (ValueError, RecursionError):
+        # Invalid JSON or UTF-8, an integer of more than 4300 digits, or
+        # nesting deeper than the interpreter's stack: no usable body.
         return None
 
 
@@ -311,9 +364,11 @@ def _str_or_none(value: object) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _scrub(text: str, response: httpx.Response) -> str:
-    # A server (or proxy) may echo request headers into its error text.
-    secret = response.request.headers.get("authorization")
-    if secret and len(secret) >= 4 and secret in text:
-        text = text.replace(secret, "[redacted]")
-    return text
+def _scrub(text: str, request: httpx.Request) -> str:
+    # A server (or proxy) may echo request headers into any text it sends.
+    # The client puts the call's secrets (its auth header may have any name)
+    # on the request; a request built elsewhere falls back to the usual names.
+    secrets = request.extensions.get(SECRETS_EXTENSION)
+    if secrets is None:
+        secrets = secret_values(request.headers.items())
+    return scrub(text, secrets)

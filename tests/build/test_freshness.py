@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
+from importlib import metadata
 from pathlib import Path
 
+import pytest
 from support import run_generator
 
 from generator.build.freshness import KEY_FILE, input_key, is_up_to_date
+from generator.build.versions import installed_version
 from generator.settings import PROJECT_ROOT as ROOT
 from generator.settings import load_settings
 
@@ -61,3 +67,44 @@ def test_a_corrupt_key_file_means_rebuild(tmp_path: Path) -> None:
     assert not is_up_to_date(tmp_path, "k")
     (tmp_path / KEY_FILE).write_text(json.dumps({"key": "k", "files": []}), "utf-8")
     assert not is_up_to_date(tmp_path, "k")
+
+
+_IMPORTS_AFTER = """
+import sys
+from generator.cli import main
+code = main(sys.argv[1:])
+loaded = [m for m in sys.modules if m.startswith(("griffe", "generator.diff.", "generator.build."))]
+print(code, " ".join(sorted(loaded)))
+"""
+_DIFF_MACHINERY = ("griffe", "generator.diff.specs", "generator.diff.python_api")
+
+
+def _generate_and_list_modules(*args: str) -> set[str]:
+    result = subprocess.run(
+        [sys.executable, "-c", _IMPORTS_AFTER, "generate", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    code, _, modules = result.stdout.strip().splitlines()[-1].partition(" ")
+    assert code == "0", result.stderr
+    return set(modules.split())
+
+
+def test_generate_loads_the_diff_machinery_only_for_a_new_build(tmp_path: Path) -> None:
+    out = str(tmp_path / "out")
+    first = _generate_and_list_modules("--out", out)  # a fresh CHANGELOG: nothing to compare
+    assert "generator.build.pipeline" in first
+    assert not {m for m in first if m.startswith(_DIFF_MACHINERY)}, first
+    forced = _generate_and_list_modules("--out", out, "--force")  # same build: carried over
+    assert not {m for m in forced if m.startswith(_DIFF_MACHINERY)}, forced
+    noop = _generate_and_list_modules("--out", out)  # up to date: not even the pipeline
+    assert "generator.build.pipeline" not in noop and "black" not in noop
+
+
+@pytest.mark.parametrize("name", ["black", "datamodel-code-generator", "jinja2", "pydantic"])
+def test_tool_versions_agree_with_importlib_metadata(name: str) -> None:
+    assert installed_version(name) == metadata.version(name)
+    assert installed_version("no-such-distribution-norce") == "absent"

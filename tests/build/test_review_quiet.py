@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from support import SPEC
+from support import SPEC, cached_build
 
-from generator.build.pipeline import Result, build
+from generator.build.pipeline import Result
 from generator.settings import TEMPLATES, load_settings
 
 OLD_SUMMARY, NEW_SUMMARY = "Update Order State", "Move an order to another state"
@@ -25,7 +25,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Result, Result]:
     assert text.count(f"summary: {OLD_SUMMARY}\n") == 1
     changed = tmp_path_factory.mktemp("spec") / "changed.yaml"
     changed.write_text(text.replace(f"summary: {OLD_SUMMARY}\n", f"summary: {NEW_SUMMARY}\n"))
-    return build(SPEC, load_settings()), build(changed, load_settings())
+    return cached_build(SPEC, load_settings()), cached_build(changed, load_settings())
 
 
 def test_one_summary_change_touches_only_the_files_that_show_it(

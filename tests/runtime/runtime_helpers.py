@@ -8,18 +8,24 @@ conftest would shadow it. Test modules import the fixtures below instead.
 from __future__ import annotations
 
 import asyncio
+import json
+import os
 import socket
 import struct
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
+import bombs
 import pytest
 from _norce_runtime._base_client import AsyncAPIClient, SyncAPIClient
 from _norce_runtime._request import Request
 from _norce_runtime._retry import RetryPolicy
 from _norce_runtime._types import NOT_GIVEN
+from peak_rss import measure
 
 API_KEY = "sk-test-SECRET-9f8e7d6c5b4a"
 
@@ -136,6 +142,7 @@ class FaultServer:
     def __init__(self, handler: Handler) -> None:
         self.handler = handler
         self.requests: list[bytes] = []
+        self.connections = 0
         self.stop = threading.Event()
         self._sock = socket.create_server(("127.0.0.1", 0))
         self._sock.settimeout(0.1)
@@ -154,6 +161,7 @@ class FaultServer:
 
     def _handle(self, conn: socket.socket) -> None:
         conn.settimeout(5)
+        self.connections += 1
         with conn:
             data = b""
             try:
@@ -184,16 +192,30 @@ class FaultServer:
         self._sock.close()
 
 
-def respond(status: int, body: bytes, content_type: str = "application/json") -> Handler:
-    """A handler that answers normally (and keeps no connection open)."""
+def respond(
+    status: int, body: bytes, content_type: str = "application/json", **headers: str
+) -> Handler:
+    """A handler that answers with `body` and keeps no connection open.
 
-    def handler(conn: socket.socket, head: bytes) -> None:
-        conn.sendall(
-            f"HTTP/1.1 {status} X\r\ncontent-type: {content_type}\r\n"
-            f"content-length: {len(body)}\r\nconnection: close\r\n\r\n".encode() + body
-        )
+    Extra `headers` are sent as given, underscores in names becoming dashes
+    (`content_encoding="gzip"`).
+    """
+    fields = {
+        "content-type": content_type,
+        "content-length": str(len(body)),
+        "connection": "close",
+        **{name.replace("_", "-"): value for name, value in headers.items()},
+    }
+
+    def handler(conn: socket.socket, _head_bytes: bytes) -> None:
+        conn.sendall(_head(status, fields) + body)
 
     return handler
+
+
+def _head(status: int, headers: dict[str, str]) -> bytes:
+    lines = [f"HTTP/1.1 {status} X", *(f"{name}: {value}" for name, value in headers.items())]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
 
 def elapsed(fn: Callable[[], Any]) -> tuple[float, Any]:
@@ -260,3 +282,118 @@ def fault_server_fixture() -> Iterator[Callable[[Handler], FaultServer]]:
     yield start
     for server in servers:
         server.close()
+
+
+# -- hostile responses ----------------------------------------------------------
+#
+# Each is a Handler for FaultServer. They never hold more than a few MB: large
+# bodies are streamed, bombs are ~1 MB, and every loop ends (after its byte
+# budget, on `stop`, or when the client goes away).
+
+_CHUNK = 1 << 20  # 1 MiB
+
+
+def gzip_bomb(status: int = 200) -> Handler:
+    """Single-layer gzip: ~1 MB on the wire, 1 GiB decoded."""
+    return respond(status, bombs.gzip_bomb(), content_encoding="gzip")
+
+
+def nested_gzip(status: int = 200, *, split: bool = False) -> Handler:
+    """`Content-Encoding: gzip, gzip`: a few kB on the wire, 1 GiB after two layers.
+
+    `split` sends the two codings as two header lines instead of one.
+    """
+    body = bombs.nested_gzip_bomb()
+    if not split:
+        return respond(status, body, content_encoding="gzip, gzip")
+    head = _head(status, {"content-length": str(len(body)), "content-encoding": "gzip"})
+    # A second header line: httpx joins repeated headers, so this is the same refusal.
+    head = head.replace(b"\r\n\r\n", b"\r\ncontent-encoding: gzip\r\n\r\n", 1)
+
+    def handler(conn: socket.socket, _head_bytes: bytes) -> None:
+        conn.sendall(head + body)
+
+    return handler
+
+
+def deep_json(status: int = 200, depth: int = 100_000) -> Handler:
+    """A JSON array nested `depth` levels (200 kB): deeper than any recursive parser's stack."""
+    return respond(status, b"[" * depth + b"]" * depth)
+
+
+def huge_body(status: int = 200, size: int = 200 * _CHUNK, *, declared: bool = False) -> Handler:
+    """`size` bytes of a JSON string, streamed a MiB at a time (never built whole).
+
+    Without `declared` there is no Content-Length (the body ends when the
+    connection closes), so only counting can stop it.
+    """
+    fields = {"content-type": "application/json", "connection": "close"}
+    if declared:
+        fields["content-length"] = str(size)
+    filler = b"a" * _CHUNK
+
+    def handler(conn: socket.socket, _head_bytes: bytes) -> None:
+        conn.sendall(_head(status, fields) + b'"')
+        for _ in range(size // _CHUNK):
+            conn.sendall(filler)
+
+    return handler
+
+
+class Drip:
+    """A handler that sends one byte every `interval` seconds, `budget` bytes at most.
+
+    `part="headers"`: the status line, then a header byte by byte.
+    `part="body"`: complete headers, then a JSON string body byte by byte.
+    Every read gets a byte long before a read timeout, so only a total
+    deadline ends the wait. `hung_up` is set when the client goes away;
+    `sent` then tells how long it stayed (a client without a working deadline
+    stays for the whole budget, and the server ends it).
+    """
+
+    def __init__(
+        self, stop: threading.Event, part: str, *, interval: float = 0.5, budget: int = 40
+    ) -> None:
+        self.stop = stop
+        self.part = part
+        self.interval = interval
+        self.budget = budget
+        self.sent = 0
+        self.hung_up = threading.Event()
+
+    def __call__(self, conn: socket.socket, _head_bytes: bytes) -> None:
+        if self.part == "headers":
+            conn.sendall(b"HTTP/1.1 200 OK\r\nx-drip: ")
+        else:
+            length = str(self.budget + 2)
+            conn.sendall(_head(200, {"content-type": "application/json", "content-length": length}))
+            conn.sendall(b'"')
+        try:
+            while self.sent < self.budget and not self.stop.wait(self.interval):
+                conn.sendall(b"a")
+                self.sent += 1
+        except OSError:
+            self.hung_up.set()  # the client closed the connection: what a deadline does
+
+
+# -- measuring a call in a child process -----------------------------------------
+
+CHILD = Path(__file__).with_name("limits_child.py")
+
+
+def run_child(
+    kind: str, url: str, client: dict[str, Any], options: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Run one GET in a fresh interpreter (`limits_child.py`) and return its report.
+
+    The report has the exception's class names (`mro`), its `message`, the
+    call's `seconds`, and `maxrss_mib`: the child's peak resident memory
+    (see tests/peak_rss.py).
+    """
+    command = [sys.executable, str(CHILD), kind, url, json.dumps(client), json.dumps(options or {})]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(CHILD.parent), str(CHILD.parents[1])])}
+    run = measure(command, env=env)
+    assert run["returncode"] == 0, run["stderr"][-3000:]
+    report = dict(json.loads(run["stdout"].splitlines()[-1]))
+    report["maxrss_mib"] = run["maxrss_mib"]
+    return report

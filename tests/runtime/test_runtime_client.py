@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -15,6 +17,7 @@ from runtime_helpers import (
     AsyncDemoClient,
     DemoClient,
     Runner,
+    fault_server_fixture,  # noqa: F401 - fixtures
     get_order,
     runner_fixture,  # noqa: F401 - fixtures
     script,
@@ -167,3 +170,47 @@ def test_errors_share_a_base() -> None:
         if isinstance(obj, type) and issubclass(obj, Exception):
             assert issubclass(obj, NorceError)
             assert obj.__doc__
+
+
+def _echo(status: int) -> Callable[[socket.socket, bytes], None]:
+    """Answer with the request's credential copied into every place a server controls."""
+
+    def handler(conn: socket.socket, head: bytes) -> None:
+        secret = b""
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() in (b"authorization", b"x-norce-key"):
+                # Only the token, as a server that strips the scheme would echo it.
+                secret = value.strip().rpartition(b" ")[2]
+        body = b'{"code": "c-%s", "message": "bad key %s"}' % (secret, secret)
+        conn.sendall(
+            b"HTTP/1.1 %d key %s\r\ncontent-type: application/json\r\nx-request-id: %s\r\n"
+            b"x-debug-auth: Bearer %s\r\ncontent-length: %d\r\nconnection: close\r\n\r\n"
+            % (status, secret, secret, secret, len(body))
+            + body
+        )
+
+    return handler
+
+
+@pytest.mark.parametrize("auth_header", ["Authorization", "X-Norce-Key"])
+@pytest.mark.parametrize("scheme", ["", "Bearer "])
+@pytest.mark.parametrize("status", [200, 401])
+def test_an_echoed_api_key_stays_out_of_errors_and_debug_logs(
+    runner: Runner, fault_server, caplog, auth_header: str, scheme: str, status: int
+) -> None:
+    caplog.set_level(logging.DEBUG)  # every logger: ours, httpx's and httpcore's
+    server = fault_server(_echo(status))
+
+    try:
+        runner.send(server.url, get_order(), auth_header=auth_header, api_key=scheme + API_KEY)
+    except NorceError as exc:
+        texts = [str(exc), repr(exc), getattr(exc, "request_id", "") or ""]
+    else:
+        texts = []
+
+    assert (status == 401) == bool(texts)
+    assert "x-request-id" in caplog.text  # the response headers were logged...
+    for text in [caplog.text, *texts]:
+        assert API_KEY not in text  # ...without the echo
+    assert "[redacted]" in caplog.text

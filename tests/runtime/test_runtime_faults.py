@@ -20,8 +20,8 @@ from runtime_helpers import (  # noqa: F401 - fixtures
     truncated,
 )
 
-# Generous, so a loaded CI machine does not flake; far below any retry path.
-SLACK = 1.0
+# No upper bounds on time: the stalling server gives up after 5 s and closes the connection, so a
+# client that ignored its timeout ends with a connection error, not APITimeoutError.
 
 
 class Order(BaseModel):
@@ -33,10 +33,9 @@ def test_read_timeout_on_stalling_server(runner: Runner, fault_server) -> None:
     server = fault_server(lambda conn, head: None)
     server.handler = stall(server.stop)
 
-    took, result = elapsed(lambda: runner.send(server.url, get_order(), timeout=0.3, max_retries=0))
+    _, result = elapsed(lambda: runner.send(server.url, get_order(), timeout=0.3, max_retries=0))
 
     assert isinstance(result, APITimeoutError)
-    assert 0.3 <= took < 0.3 + SLACK
     assert "timed out" in str(result)
 
 
@@ -44,12 +43,11 @@ def test_per_call_timeout_overrides_client(runner: Runner, fault_server) -> None
     server = fault_server(lambda conn, head: None)
     server.handler = stall(server.stop)
 
-    took, result = elapsed(
+    _, result = elapsed(
         lambda: runner.send(server.url, get_order(), {"timeout": 0.2, "max_retries": 0}, timeout=30)
     )
 
-    assert isinstance(result, APITimeoutError)
-    assert took < 0.2 + SLACK
+    assert isinstance(result, APITimeoutError)  # with timeout=30 the server would close first
 
 
 def test_socket_closed_mid_body(runner: Runner, fault_server) -> None:

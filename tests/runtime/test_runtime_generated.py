@@ -94,3 +94,39 @@ def test_not_found(package: Any, httpserver_ipv4) -> None:
             client.get_checkout_order("x")
 
     assert caught.value.code == "order-not-found"
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"environment": "nowhere", "slug": "acme"},
+        {"environment": "playground", "slug": "not a label"},
+        {},  # neither environment nor base_url
+        {"environment": "playground", "slug": "acme", "base_url": "https://x.example"},
+        {"base_url": "https://x.example", "deadline": 0},
+        {"base_url": "https://x.example", "max_response_size": -1},
+    ],
+)
+def test_bad_settings_are_configuration_errors(package: Any, settings: dict[str, Any]) -> None:
+    with pytest.raises(package.ConfigurationError) as caught:
+        package.OrderClient(api_key=API_KEY, merchant="norce", channel="1", **settings)
+
+    assert isinstance(caught.value, ValueError)  # `except ValueError` keeps working
+    assert isinstance(caught.value, package.NorceError)
+
+
+def test_limits_reach_the_generated_client(package: Any, httpserver_ipv4) -> None:
+    script(httpserver_ipv4, [Response(json.dumps(ORDER), 200, mimetype="application/json")])
+
+    with package.OrderClient(
+        api_key=API_KEY,
+        merchant="norce",
+        channel="1",
+        base_url=httpserver_ipv4.url_for("/"),
+        max_response_size=10,
+    ) as client:
+        with pytest.raises(package.ResponseTooLargeError):
+            client.get_checkout_order("o_1")
+        order = client.get_checkout_order("o_1", options={"max_response_size": 10_000})
+
+    assert order.id == "o_1"

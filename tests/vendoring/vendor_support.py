@@ -9,21 +9,19 @@ the same spec under the same name.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
+from support import cached_build
 
-from generator.build.pipeline import Result, build
 from generator.build.requirements import MINIMUM_DEPENDENCIES
 from generator.cli import main
 from generator.vendoring import vendor as vendor_module
@@ -93,18 +91,6 @@ def run_fresh(
     return subprocess.run(
         [str(python), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120
     )
-
-
-_BUILDS: dict[str, Result] = {}
-
-
-def cached_build(path: Path, settings: Mapping[str, Any], *args: Any) -> Result:
-    key = hashlib.sha256(Path(path).read_bytes()).hexdigest() + json.dumps(
-        settings, sort_keys=True, default=str
-    )
-    if key not in _BUILDS:
-        _BUILDS[key] = build(Path(path), settings, *args)
-    return _BUILDS[key]
 
 
 @pytest.fixture(name="reuse_builds", autouse=True)
