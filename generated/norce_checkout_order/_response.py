@@ -102,7 +102,8 @@ def parse_response(
             return response.text
         if not strict and not any(e["type"] in _STRUCTURAL for e in exc.errors()):
             try:
-                return _Reader(operation_id).read(response_type, json.loads(response.content))
+                body = json.loads(response.content, parse_constant=_not_json)
+                return _Reader(operation_id).read(response_type, body)
             except _ShapeError:
                 pass  # the strict error below says where, with pydantic's wording
         detail = f"{exc.error_count()} error(s): " + "; ".join(
@@ -116,6 +117,11 @@ def parse_response(
 
 class _ShapeError(Exception):
     """The body has a shape no reading of the spec allows (e.g. a list for an object)."""
+
+
+def _not_json(constant: str) -> Any:
+    # NaN and Infinity are not JSON (RFC 8259), though Python's json module reads them.
+    raise _ShapeError(f"{constant} is not a JSON value")
 
 
 class _Reader:
