@@ -56,7 +56,8 @@ GZIPPED = gzip.compress(PLAIN, mtime=0)
         pytest.param("deflate", zlib.compress(PLAIN)[2:-4], id="raw-deflate"),
         pytest.param("identity", PLAIN, id="identity"),
         pytest.param("gzip, identity", GZIPPED, id="gzip-identity"),
-        pytest.param("utf-8", PLAIN, id="utf-8"),  # not a coding at all; ignored, as httpx ignores it
+        # Not a coding at all; ignored, as httpx ignores it.
+        pytest.param("utf-8", PLAIN, id="utf-8"),
     ],
 )
 def test_supported_encodings_decode(
