@@ -1,8 +1,8 @@
-"""Validation verdicts kept on disk: a spec openapi-spec-validator passed once is not validated again.
+"""Validation verdicts kept on disk: a spec found valid once is not validated again.
 
 The key covers everything the verdict depends on: the admitted document's JSON text, the versions
-of the validator libraries, and the source of our own validation code (``validate.py`` and the
-pattern engine in ``admit/policy.py``). Only "valid" is kept; a refusal is recomputed so its
+of the validator libraries (the fast engine's too), and the source of our own validation code (the
+``validate`` package and the pattern engine in ``admit/policy.py``). Only "valid" is kept; a refusal is recomputed so its
 messages name the file at hand. Entries live in the build cache (``cache.py``: git-ignored
 ``.cache/validation``, or ``$NORCE_CODEGEN_CACHE/validation``), where a truncated, edited or foreign
 entry is a miss and any I/O error is a miss or a skipped write.
@@ -20,8 +20,14 @@ __all__ = ["CACHE_ENV", "known_valid", "remember_valid", "verdict_key"]
 
 CACHE_NAME = "validation"
 _HERE = Path(__file__).resolve().parent
-_SHAPING = (_HERE / "validate.py", _HERE / "admit" / "policy.py")
-_VALIDATORS = ("openapi-spec-validator", "openapi-schema-validator", "jsonschema")
+_SHAPING = (*sorted((_HERE / "validate").glob("*.py")), _HERE / "admit" / "policy.py")
+_VALIDATORS = (
+    "openapi-spec-validator",
+    "openapi-schema-validator",
+    "jsonschema",
+    "jsonschema-specifications",
+    "jsonschema-rs",
+)
 _VALID = b"valid"
 
 

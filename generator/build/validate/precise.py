@@ -1,15 +1,14 @@
-"""Check an admitted spec: openapi-spec-validator passes, operations and components are nameable.
+"""openapi-spec-validator, run when the fast check (``fast.py``) could not vouch for a spec: every
+problem, each placed at its JSON pointer in the file.
 
-References were checked by admission. The validator checks each schema ``default`` against its
-schema; its ``pattern`` keywords run on pydantic-core's linear-time Rust engine here (admission
-dropped every pattern that engine refuses), so a pattern like ``^(a+)+$`` costs microseconds, not
-hours, whatever default sits next to it.
+The validator checks each schema ``default`` against its schema; its ``pattern`` keywords run on
+pydantic-core's linear-time Rust engine here (admission dropped every pattern that engine refuses),
+so a pattern like ``^(a+)+$`` costs microseconds, not hours, whatever default sits next to it.
 """
 
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -30,10 +29,9 @@ from openapi_spec_validator.validation.keywords import (  # noqa: E402
     OpenAPIV31ValueValidator,
 )
 
-from ..diagnostics import Diagnostic, SpecError, json_pointer
-from .admit import Admitted, resolve_pointer
-from .admit.policy import pattern_matches, pattern_problem
-from .verdicts import known_valid, remember_valid, verdict_key
+from ...diagnostics import Diagnostic, json_pointer
+from ..admit import Admitted, resolve_pointer
+from ..admit.policy import pattern_matches, pattern_problem
 
 _TOP_LEVEL = {
     "openapi",
@@ -47,28 +45,6 @@ _TOP_LEVEL = {
     "webhooks",
     "jsonSchemaDialect",
 }
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-# OpenAPI's own rule for component keys, minus "." for schemas: DCG turns dots into sub-modules.
-_COMPONENT_KEY = re.compile(r"[A-Za-z0-9._-]+")
-_SCHEMA_KEY = re.compile(r"[A-Za-z0-9_-]+")
-
-
-def validate(doc: Admitted) -> None:
-    """Raise SpecError listing every problem, or return if the spec is usable.
-
-    openapi-spec-validator is most of the cost; a spec it passed once is not validated again
-    (``verdicts.py``).
-    """
-    key = verdict_key(doc.json_text)
-    known = known_valid(key)
-    problems = [] if known else list(_check_schema(doc))
-    if not problems:
-        if not known:
-            remember_valid(key)
-        problems += _check_operations(doc)
-        problems += _check_component_names(doc)
-    if problems:
-        raise SpecError(problems)
 
 
 def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
@@ -145,15 +121,26 @@ class _SpecValidator31(OpenAPIV31SpecValidator):
     }
 
 
-def _check_schema(doc: Admitted) -> Iterator[Diagnostic]:
+def spec_problems(doc: Admitted) -> Iterator[Diagnostic]:
+    """Every problem openapi-spec-validator finds, rooted in the document."""
     version = str(doc.data.get("openapi", ""))
     validator_cls = _SpecValidator31 if version.startswith("3.1") else _SpecValidator30
     last_absolute: tuple[object, ...] = ()
+    errors: list[ValidationError] = []
     try:
-        errors = list(validator_cls(doc.data).iter_errors())
+        for error in validator_cls(doc.data).iter_errors():
+            errors.append(error)
     except RecursionError:
         yield Diagnostic(doc.path, "#", "spec nests too deeply to validate")
         return
+    except Exception as exc:  # noqa: BLE001 - the validator's own walk trips over broken shapes
+        # It walks on after a schema failed its meta-schema (a schema used twice is checked
+        # once) and can then raise on what it already reported (an unknown type, a parameter
+        # without a name). Report what it found; if that is nothing, say what stopped it.
+        if not errors:
+            why = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+            yield Diagnostic(doc.path, "#", f"openapi-spec-validator could not check this spec ({why})")
+            return
     for error in errors:
         deepest = _deepest(error)
         path: tuple[object, ...] = tuple(deepest.absolute_path)
@@ -199,40 +186,3 @@ def _deepest(error: ValidationError) -> ValidationError:
 def _message(error: ValidationError) -> str:
     text = " ".join(error.message.split())
     return text if len(text) <= 200 else text[:197] + "..."
-
-
-def _check_operations(doc: Admitted) -> Iterator[Diagnostic]:
-    seen: dict[str, str] = {}
-    for path, item in (doc.data.get("paths") or {}).items():
-        for method in HTTP_METHODS:
-            operation = item.get(method) if isinstance(item, dict) else None
-            if not isinstance(operation, dict):
-                continue
-            where = json_pointer(("paths", path, method))
-            op_id = operation.get("operationId")
-            if not isinstance(op_id, str) or not op_id.strip():
-                continue  # named after its method and path, with a warning (build/operations.py)
-            if op_id in seen:
-                yield Diagnostic(
-                    doc.path,
-                    where + "/operationId",
-                    f"operationId {op_id!r} duplicates {seen[op_id]} (rename one)",
-                )
-            else:
-                seen[op_id] = where
-
-
-def _check_component_names(doc: Admitted) -> Iterator[Diagnostic]:
-    """Component names become class and module names: hold them to OpenAPI's character set."""
-    components = doc.data.get("components") or {}
-    for section, entries in components.items():
-        if not isinstance(entries, dict):
-            continue
-        rule = _SCHEMA_KEY if section == "schemas" else _COMPONENT_KEY
-        for name in entries:
-            if not (isinstance(name, str) and rule.fullmatch(name)):
-                yield Diagnostic(
-                    doc.path,
-                    json_pointer(("components", section, name)),
-                    f"component name {name!r} may only use {rule.pattern} (rename it)",
-                )
