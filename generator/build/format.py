@@ -1,4 +1,4 @@
-"""Black with a pinned mode, spent well: files cut into pieces, a content-addressed cache, a pool.
+"""Black with a pinned mode, spent well: files cut into pieces, a content-addressed cache, two cores.
 
 Black formats each logical line on its own; what joins two top-level definitions, or two methods
 of a top-level class, is only the blank lines between them, and after a definition's body black
@@ -7,21 +7,20 @@ always puts two (module level) or one (class level) there. So each file is cut a
 pieces are joined with those blank lines: the result is byte-identical to black on the whole file
 (``tests/build/test_format.py`` holds both to it). A new Norce build then re-formats only the
 pieces whose text changed; the rest come from the cache, keyed by black's version, the mode and the
-piece (whole files are cached too, so an unchanged file is not even cut). Misses are formatted in a
-bounded process pool when there is enough work to pay for it.
+piece (whole files are cached too, so an unchanged file is not even cut). When there is enough work
+to pay for it, forked children format shares of the misses beside the parent.
 """
 
 from __future__ import annotations
 
 import ast
 import functools
+import gc
 import itertools
-import multiprocessing
 import os
+import pickle
 import threading
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -54,7 +53,10 @@ class _Piece:
 
     @property
     def black_input(self) -> str:
-        return _WRAPPER + self.text if self.depth else self.text
+        # Without its trailing blank lines, which black drops anyway: a piece that is already
+        # black's output then costs one pass (black runs a second pass whenever it changed text).
+        text = self.text.rstrip("\n") + "\n"
+        return _WRAPPER + text if self.depth else text
 
 
 def format_python(source: str, name: str) -> str:
@@ -79,7 +81,7 @@ def _format(sources: Mapping[str, str], cache: Cache) -> dict[str, str]:
         hit = cache.get(key)
         if hit is not None:
             formatted[name] = hit.decode("utf-8")
-    pieces = {name: _pieces(sources[name]) for name in sources.keys() - formatted.keys()}
+    pieces = {name: _pieces(sources[name]) for name in sorted(sources.keys() - formatted.keys())}
     owner = {piece.black_input: name for name, ps in pieces.items() for piece in ps}
     keys = {text: digest(FINGERPRINT, text) for text in owner}
     done: dict[str, str] = {}
@@ -120,26 +122,93 @@ def _black(text: str) -> tuple[bool, str]:
 
 
 def _run_black(texts: list[str]) -> list[tuple[bool, str]]:
+    """``_black`` of each text, in order: shared with forked children when it pays.
+
+    The parent formats one share itself and each child one other share (largest texts spread
+    first); a child that fails in any way has its share formatted here instead.
+    """
     if not texts:
         return []
-    mode()  # import black before forking, so workers inherit it
-    workers = _workers(texts)
-    if workers < 2:
+    mode()  # import black before forking, so the children inherit it
+    shares = _shares(texts, _workers(texts))
+    if len(shares) < 2:
         return [_black(text) for text in texts]
-    # fork: workers start with black already imported; only offered while single-threaded
-    # (see _workers), where forking is safe.
-    context = multiprocessing.get_context("fork")
+    gc.freeze()  # the children then leave the parent's objects unread: fewer copied pages
     try:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            return list(pool.map(_black, texts))
-    except (OSError, BrokenProcessPool):  # no fork allowed, a worker killed: do it here
-        return [_black(text) for text in texts]
+        children = [(share, _fork(share)) for share in shares[1:]]
+    finally:
+        gc.unfreeze()
+    try:
+        done = {text: _black(text) for text in shares[0]}
+    except BaseException:
+        for share, child in children:
+            _collect(child, len(share))  # reap them before giving up
+        raise
+    for share, child in children:
+        found = _collect(child, len(share))
+        if found is None:  # no fork, a killed child, a broken pipe: do its share here
+            found = [_black(text) for text in share]
+        done.update(zip(share, found, strict=True))
+    return [done[text] for text in texts]
+
+
+def _shares(texts: list[str], count: int) -> list[list[str]]:
+    """``texts`` dealt into ``count`` shares of about equal size, largest first."""
+    shares: list[list[str]] = [[] for _ in range(max(count, 1))]
+    sizes = [0] * len(shares)
+    for text in sorted(texts, key=len, reverse=True):
+        smallest = sizes.index(min(sizes))
+        shares[smallest].append(text)
+        sizes[smallest] += len(text)
+    return [share for share in shares if share]
+
+
+def _fork(share: list[str]) -> tuple[int, int] | None:
+    """A child formatting ``share`` into a pipe: (pid, read end), or None if it cannot start."""
+    try:
+        read, write = os.pipe()
+    except OSError:
+        return None
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read)
+        os.close(write)
+        return None
+    if pid == 0:  # the child: never returns into the caller's stack
+        code = 1
+        try:
+            os.close(read)
+            with os.fdopen(write, "wb") as pipe:
+                pipe.write(pickle.dumps([_black(text) for text in share]))
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+    return pid, read
+
+
+def _collect(child: tuple[int, int] | None, count: int) -> list[tuple[bool, str]] | None:
+    """What a child sent, once it exited cleanly; None when it did not."""
+    if child is None:
+        return None
+    pid, read = child
+    with os.fdopen(read, "rb") as pipe:
+        data = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    try:
+        found = pickle.loads(data) if status == 0 else None
+    except (pickle.UnpicklingError, EOFError, ValueError):
+        return None
+    if not (isinstance(found, list) and len(found) == count):
+        return None
+    return found
 
 
 def _workers(texts: Iterable[str]) -> int:
     """How many processes the misses are worth: one per POOL_MIN_CHARS, bounded by the CPUs."""
-    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
-        return 1
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        return 1  # forking a process that runs threads can deadlock them
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return min(MAX_WORKERS, cpus or 1, sum(map(len, texts)) // POOL_MIN_CHARS)
 

@@ -204,8 +204,8 @@ def test_a_template_bug_names_the_file(tmp_path: Path) -> None:
 
 
 def _format_edges_in_a_fresh_process(setup: str, tmp_path: Path) -> tuple[int, str]:
-    """(pool workers offered, EDGES formatted) in a fresh single-threaded interpreter, where the
-    pool is used, after running ``setup`` there."""
+    """(processes offered, EDGES formatted) in a fresh single-threaded interpreter, where children
+    are forked, after running ``setup`` there."""
     script = (
         "import os, sys; from pathlib import Path\n"
         "import generator.build.format as F\n"
@@ -230,14 +230,14 @@ def _format_edges_in_a_fresh_process(setup: str, tmp_path: Path) -> tuple[int, s
     return int(workers), formatted
 
 
-def test_the_pool_gives_the_same_bytes(tmp_path: Path) -> None:
+def test_forked_children_give_the_same_bytes(tmp_path: Path) -> None:
     workers, formatted = _format_edges_in_a_fresh_process("", tmp_path)
     if (os.cpu_count() or 1) > 1:
         assert workers >= 2
     assert formatted == _whole(EDGES)
 
 
-def test_a_dead_pool_worker_falls_back_to_formatting_in_process(tmp_path: Path) -> None:
+def test_a_dead_child_falls_back_to_formatting_in_process(tmp_path: Path) -> None:
     crash = (
         "parent, real = os.getpid(), F._black\n"
         "def crash(text):\n"
