@@ -49,11 +49,15 @@ def build(
     templates: Path = TEMPLATES,
     *,
     formatted: bool = True,
+    surface_only: bool = False,
 ) -> Result:
     """Load, validate, interpret and render; raise SpecError on a bad spec.
 
     ``formatted=False`` skips black on the Python files: the code and its API are the same, only the
-    layout differs, which is all a comparison of signatures (diff, stability tests) needs.
+    layout differs, which is all a comparison of signatures (stability tests) needs.
+    ``surface_only=True`` (the spec diff) returns just the Python files, unformatted, and skips the
+    Markdown docs and the AST check: the diff only parses them (griffe, statically) and keeps what
+    it read; nothing of such a build may be written or imported.
     """
     doc = admit(load_spec(spec_path))
     for note in doc.notes:
@@ -73,6 +77,8 @@ def build(
     }
     for runtime in sorted((templates / "runtime").glob("*.py")):
         python[f"{pkg}/{runtime.name}"] = runtime.read_text("utf-8")
+    if surface_only:
+        return Result(doc, api, {path: source.encode("utf-8") for path, source in python.items()})
     markdown: dict[str, str] = {
         f"{pkg}/README.md": render(
             env,

@@ -1,11 +1,12 @@
 """Build one side of a diff: validate and generate the spec in memory, then keep what the diff reads.
 
-A side is generated exactly as ``generate`` would, but without black (the API is the same) and
-without writing anything into the project. What the comparison needs is kept in a ``Side``: the
-parsed spec (for the wire diff), the operations the IR made (for method names), and the package's
-public surface (``surface.extract``). A Side is plain JSON, so it can be cached: the key covers the
-spec bytes and everything the generated code depends on (``freshness.input_key``), so a cached side
-is the side a fresh build would give. The working tree's own ``generated/`` is such a build too when
+A side is generated as ``generate`` would, but only as far as the Python files, without black,
+the docs or the AST check (``build(surface_only=True)``: the same API, parsed statically, never
+written or imported). What the comparison needs is kept in a ``Side``: the parsed spec (for the
+wire diff), the operations the IR made (for method names), and the package's public surface
+(``surface.extract``). A Side is plain JSON, so it is kept in the build cache (``cache.py``): the
+key covers the spec bytes and everything the generated code depends on (``freshness.input_key``),
+so a cached side is the side a fresh build would give. The working tree's own ``generated/`` is such a build too when
 it is fresh, so ``make diff`` builds only the other side. Both sides build in parallel, one process
 each.
 """
@@ -13,10 +14,8 @@ each.
 from __future__ import annotations
 
 import ast
-import hashlib
 import json
 import multiprocessing
-import os
 import tempfile
 import warnings
 from collections.abc import Mapping
@@ -27,19 +26,20 @@ from typing import Any
 
 from ..build import pipeline
 from ..build.admit import Admitted, admit
+from ..build.cache import Cache, digest
 from ..build.freshness import input_key, is_up_to_date
 from ..build.ir import Api
 from ..build.load import load_spec
 from ..build.naming import clean_text, one_line
 from ..build.write import read_tree
 from ..diagnostics import Diagnostic, SpecError
-from ..settings import PROJECT_ROOT
+from ..settings import PROJECT_ROOT, cache_root
 from .inputs import Input
 from .surface import Surface, extract
 
 SIDE_FORMAT = "norce-diff-side-1"  # bump when Side's shape or the surface's facets change
-CACHE_ENV = "NORCE_CODEGEN_CACHE"
-CACHE_ENTRIES = 64  # sides kept (~0.4 MB each for the Norce spec); the oldest are dropped first
+CACHE_NAME = "diff-sides"
+CACHE_MAX_BYTES = 32 * 1024 * 1024  # ~80 sides of the Norce spec; the least recently used go first
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +160,7 @@ def side_of(item: Input, settings: Mapping[str, Any], cache: bool = True) -> Sid
         if side is None:
             with warnings.catch_warnings():  # DCG's notes on formats it maps to str are not ours
                 warnings.simplefilter("ignore")
-                side = side_from_result(pipeline.build(path, settings, formatted=False))
+                side = side_from_result(pipeline.build(path, settings, surface_only=True))
         if key:
             _cache_write(key, side)
         return side
@@ -245,35 +245,19 @@ def _side(doc: Admitted, api: Api, files: Mapping[str, bytes]) -> Side:
     )
 
 
-# --- cache: one JSON file per key, written atomically; any failure is a miss -------------------
-
-
-def _cache_dir() -> Path:
-    return Path(os.environ.get(CACHE_ENV) or PROJECT_ROOT / ".cache") / "diff-sides"
+# --- cache: the build cache's "diff-sides" folder (content-addressed, bounded, safe to lose) ---
 
 
 def _cache_key(path: Path, settings: Mapping[str, Any]) -> str:
-    return hashlib.sha256(f"{SIDE_FORMAT}\0{input_key(path, settings)}".encode()).hexdigest()
+    return digest(SIDE_FORMAT, input_key(path, settings))
 
 
 def _cache_read(key: str) -> Side | None:
-    try:
-        raw = (_cache_dir() / f"{key}.json").read_bytes()
-    except OSError:
-        return None
-    return Side.from_json(raw)
+    raw = Cache.named(CACHE_NAME).get(key)
+    return None if raw is None else Side.from_json(raw)
 
 
 def _cache_write(key: str, side: Side) -> None:
-    folder = _cache_dir()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=folder)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(side.to_json())
-        os.replace(tmp, folder / f"{key}.json")
-        entries = sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime)
-        for stale in entries[:-CACHE_ENTRIES]:  # bounded: the oldest sides go first
-            stale.unlink(missing_ok=True)
-    except OSError:
-        return  # a read-only checkout or a full disk: diff without caching
+    cache = Cache(cache_root() / CACHE_NAME, CACHE_MAX_BYTES)
+    cache.put(key, side.to_json())
+    cache.prune()

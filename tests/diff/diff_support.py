@@ -1,17 +1,17 @@
 """Helpers for the diff tests: specs as small dicts, variants of the real spec, cached sides.
 
-Every side is built once per session: the diff's own side cache lives in a session temp folder
-(``NORCE_CODEGEN_CACHE``), so CLI runs in forked workers reuse it too and nothing is written into
-the project.
+Every side is built once per process, and kept in the build cache the whole suite shares
+(``NORCE_CODEGEN_CACHE``, set in ``tests/conftest.py``): CLI runs in subprocesses reuse it too. The
+cache is content-addressed, so sharing it can only save time, and the other tests on the same
+worker keep their warm format and model caches.
 """
 
 from __future__ import annotations
 
 import copy
 import json
-import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ import yaml
 
 from generator.diff.changes import Change
 from generator.diff.inputs import Input
-from generator.diff.sides import CACHE_ENV, Side, side_of
+from generator.diff.sides import Side, side_of
 from generator.diff.specs import Report, compare
 from generator.settings import PROJECT_ROOT, load_settings
 
@@ -31,18 +31,6 @@ if str(CORPUS) not in sys.path:
 
 Variants = Callable[[str, Callable[[dict[str, Any]], None]], Path]
 _SIDES: dict[Path, Side] = {}
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _side_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """The diff's side cache in a session folder: built once, never written into the project."""
-    previous = os.environ.get(CACHE_ENV)
-    os.environ[CACHE_ENV] = str(tmp_path_factory.mktemp("diff-cache"))
-    yield
-    if previous is None:
-        os.environ.pop(CACHE_ENV, None)
-    else:
-        os.environ[CACHE_ENV] = previous
 
 
 def side(path: Path) -> Side:

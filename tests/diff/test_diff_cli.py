@@ -16,7 +16,7 @@ from diff_support import SPEC, Variants, api, body_op, write_spec
 
 from generator.cli import EXIT_CHANGES, EXIT_OK, EXIT_SPEC, main
 from generator.diff import schema
-from generator.settings import PROJECT_ROOT
+from generator.settings import CACHE_ENV, PROJECT_ROOT
 
 ORDER = "/api/v0/checkout/orders/{order_id}"
 
@@ -258,6 +258,7 @@ def test_the_working_trees_generated_folder_is_the_same_side(
     )
     capsys.readouterr()
     monkeypatch.setattr(sides, "PROJECT_ROOT", tmp_path)
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "empty-cache"))  # no side from another test
     item = Input(str(spec), spec, None, spec.name, str(spec))
     built = sides.side_of(item, settings, cache=False)
 
@@ -272,10 +273,27 @@ def test_the_working_trees_generated_folder_is_the_same_side(
 def test_the_side_cache_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from generator.diff import sides
 
-    monkeypatch.setenv(sides.CACHE_ENV, str(tmp_path))
-    monkeypatch.setattr(sides, "CACHE_ENTRIES", 2)
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
     side = sides.Side("0" * 64, "1", "", "pkg", "Client", {}, (), {})
-    for key in ("a", "b", "c"):
+    size = len(side.to_json()) + 100  # an entry: the side and the cache's header line
+    monkeypatch.setattr(sides, "CACHE_MAX_BYTES", 3 * size)
+    for n, key in enumerate("abcde"):
         sides._cache_write(key, side)
-    assert sorted(p.name for p in (tmp_path / "diff-sides").iterdir()) == ["b.json", "c.json"]
-    assert sides._cache_read("c") == side and sides._cache_read("a") is None
+        os.utime(tmp_path / "diff-sides" / key, (n, n))  # a is the oldest
+    kept = sorted(p.name for p in (tmp_path / "diff-sides").iterdir())
+    assert kept and len(kept) < 5 and kept == sorted("abcde")[5 - len(kept) :]
+    assert sides._cache_read("e") == side and sides._cache_read("a") is None
+
+
+def test_a_diff_build_is_only_the_python_files_and_has_the_same_surface() -> None:
+    from generator.build.pipeline import build
+    from generator.diff.surface import extract
+    from generator.settings import load_settings
+
+    settings = load_settings()
+    package = str(settings["package"])
+    lean = build(SPEC, settings, surface_only=True).files
+    full = build(SPEC, settings).files
+    assert lean and all(path.endswith(".py") for path in lean)
+    assert set(lean) == {path for path in full if path.endswith(".py")}
+    assert extract(lean, package) == extract(full, package)
