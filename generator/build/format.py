@@ -64,8 +64,20 @@ class _Piece:
 
 
 def format_python(source: str, name: str) -> str:
-    """Format one piece of generated Python (a doc example, say), through the cache."""
-    return _format({name: source}, Cache.named(CACHE_NAME))[name]
+    """Format one small piece of generated Python (a doc example, say), through the cache.
+
+    Not cut into pieces: its one entry is the whole-file entry ``format_sources`` would use.
+    """
+    cache = Cache.named(CACHE_NAME)
+    key = digest(FINGERPRINT, _JOIN, source)
+    hit = cache.get(key)
+    if hit is not None:
+        return hit.decode("utf-8")
+    ok, result = _black(source)
+    if not ok:
+        raise RuntimeError(f"generated {name} is not valid Python: {result}")
+    cache.put(key, result.encode("utf-8"))
+    return result
 
 
 def format_sources(sources: Mapping[str, str], cache: Cache | None = None) -> dict[str, str]:
