@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -66,16 +67,16 @@ def main(argv: list[str] | None = None) -> int:
         work = Path(tmp)
         new_spec = write_variant(SPEC, "next", work / "spec-next.yaml")
         contenders = _contenders(work, new_spec)
-        times: dict[str, list[float]] = {name: [] for name in contenders}
+        times: dict[str, list[tuple[float, float]]] = {name: [] for name in contenders}
         skipped: dict[str, str] = {}
         for _ in range(args.rounds):
             for name, contender in contenders.items():
                 if name not in skipped:
-                    seconds, problem = _timed(contender)
+                    measured, problem = _timed(contender)
                     if problem:
                         skipped[name] = problem
                     else:
-                        times[name].append(seconds)
+                        times[name].append(measured)
         _print(times, skipped, args.rounds)
     return 0
 
@@ -167,35 +168,47 @@ def _strip_response_extensions(data: dict[str, Any]) -> None:
                     del responses[key]
 
 
-def _timed(contender: Contender) -> tuple[float, str]:
+def _timed(contender: Contender) -> tuple[tuple[float, float], str]:
+    """((wall s, CPU s of the process and its children), failure text or "")."""
     env = contender.env
     if contender.fresh_cache:
         env = {**env, "NORCE_CODEGEN_CACHE": tempfile.mkdtemp(prefix="bench-diff-cache-")}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(
         contender.command, cwd=contender.cwd, env=env, capture_output=True, text=True,
         timeout=TIMEOUT, check=False,
     )  # fmt: skip
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if contender.fresh_cache:
         shutil.rmtree(env["NORCE_CODEGEN_CACHE"], ignore_errors=True)
-    seconds = time.perf_counter() - start
     if done.returncode not in contender.ok:
         lines = (done.stderr or done.stdout).strip().splitlines()
-        return seconds, f"exit {done.returncode}: {lines[-1] if lines else ''}"
-    return seconds, ""
+        return (wall, cpu), f"exit {done.returncode}: {lines[-1] if lines else ''}"
+    return (wall, cpu), ""
 
 
-def _print(times: dict[str, list[float]], skipped: dict[str, str], rounds: int) -> None:
-    medians = {name: statistics.median(values) for name, values in times.items() if values}
+def _print(
+    times: dict[str, list[tuple[float, float]]], skipped: dict[str, str], rounds: int
+) -> None:
+    medians = {
+        name: (statistics.median(w for w, _ in values), statistics.median(c for _, c in values))
+        for name, values in times.items()
+        if values
+    }
     print(f"Spec diff, Norce pair (spec vs the 'next' variant), median of {rounds} rounds:")
-    for name, value in medians.items():
-        print(f"  {name:<12} {value:7.2f} s")
+    for name, (wall, cpu) in medians.items():
+        print(f"  {name:<12} {wall:7.2f} s wall {cpu:7.2f} s CPU")
     for name, problem in skipped.items():
         print(f"  {name:<12} skipped ({problem})")
     for new in ("new, scratch", "new", "new, cached"):
         for base in ("old", "optic"):
             if new in medians and base in medians:
-                print(f"  ratio {new} / {base}: {medians[new] / medians[base]:.2f}")
+                wall = medians[new][0] / medians[base][0]
+                cpu = medians[new][1] / medians[base][1]
+                print(f"  ratio {new} / {base}: {wall:.2f} wall, {cpu:.2f} CPU")
 
 
 if __name__ == "__main__":

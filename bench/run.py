@@ -11,6 +11,8 @@ Wall time and CPU time (user + sys of the process and its children) are both rep
 - no-op ``generate`` on an up-to-date output;
 - ``import norce_checkout_order`` vs ``import httpx`` in a venv with only the client's dependencies;
 - per-call instructions vs raw httpx (``bench/bench_overhead.py``, callgrind);
+- the spec diff on the Norce pair against the implementation it replaced and against Optic
+  (``bench/bench_diff.py``, issue 12);
 - ``make test`` wall time, with the load average around it.
 
 Peers live in their own venvs under ``bench/.venvs/`` (git-ignored), installed from the pinned
@@ -60,7 +62,12 @@ GOALS = {
     "no-op generate, seconds": 0.10,
     "import / import httpx": 1.4,
     "per-call instructions / raw httpx + pydantic": 1.05,
+    "diff, first after generate / old diff (Norce pair)": 1 / 3,
+    "diff, from scratch / old diff (Norce pair)": 1 / 3,
+    "make test, seconds (2 min goal on a quiet machine)": 120.0,
 }
+# (wall, CPU) of a measurement; a goal that has only one kind of figure repeats it.
+Measured = tuple[float | None, float | None]
 
 
 @dataclass
@@ -182,7 +189,7 @@ def without_x_in_responses(spec: Path, folder: Path) -> Path:
 
 # -- generation -----------------------------------------------------------------------------------
 
-PARTS = ("generation", "noop", "imports", "overhead", "tests")
+PARTS = ("generation", "noop", "imports", "overhead", "diff", "tests")
 TOOLS = ("ours cold", "ours warm", "DCG alone", "openapi-python-client", "OpenAPI Generator")
 
 
@@ -291,6 +298,17 @@ def bench_overhead() -> str:
     return (proc.stdout + proc.stderr).strip()
 
 
+def bench_diff(rounds: int) -> str:
+    """bench_diff.py's own report (wall and CPU medians, ratios to the old diff and to Optic)."""
+    proc = subprocess.run(
+        [sys.executable, str(BENCH / "bench_diff.py"), "--rounds", str(rounds)],
+        capture_output=True,
+        text=True,
+        timeout=3 * TIMEOUT,
+    )
+    return (proc.stdout + proc.stderr).strip()
+
+
 def bench_test_suite() -> tuple[Timing, str]:
     """``make test`` once, with the load average before and after."""
     before = os.getloadavg()
@@ -355,6 +373,7 @@ def render(
     noop: Timing | None,
     imports: dict[str, Timing] | None,
     overhead: str | None,
+    diff: str | None,
     suite: tuple[Timing, str] | None,
     rounds: int,
     loads: tuple[tuple[float, float, float], tuple[float, float, float]],
@@ -369,7 +388,7 @@ def render(
         f"- command: `{' '.join(['python bench/run.py', *sys.argv[1:]])}`",
         "",
     ]
-    measured: dict[str, float | None] = {}
+    measured: dict[str, Measured] = {}
     if gen is not None:
         lines += [
             f"### Generation (median of {rounds} interleaved rounds; wall / CPU)",
@@ -403,14 +422,14 @@ def render(
             "",
         ]
         norce = gen["norce-checkout-order"]
-        measured["cold / DCG alone (Norce)"] = _ratio(norce["ours cold"], norce["DCG alone"])
-        measured["warm / DCG alone (Norce)"] = _ratio(norce["ours warm"], norce["DCG alone"])
+        measured["cold / DCG alone (Norce)"] = _both(norce["ours cold"], norce["DCG alone"])
+        measured["warm / DCG alone (Norce)"] = _both(norce["ours warm"], norce["DCG alone"])
         for spec in ("petstore3", "xero-payroll-uk"):
-            measured[f"cold / openapi-python-client ({spec})"] = _ratio(
+            measured[f"cold / openapi-python-client ({spec})"] = _both(
                 gen[spec]["ours cold"], gen[spec]["openapi-python-client"]
             )
     if noop is not None:
-        measured["no-op generate, seconds"] = noop.median_wall
+        measured["no-op generate, seconds"] = (noop.median_wall, noop.median_cpu)
         lines += [
             f"### No-op `generate` (Norce, up-to-date output, median of {len(noop.wall)})",
             "",
@@ -432,12 +451,18 @@ def render(
             rel = "" if name == "python -c pass" else _x(net / httpx_net)
             lines.append(f"| `{name}` | {_cell(timing)} | {net * 1000:.0f} ms | {rel} |")
         ours = imports["import norce_checkout_order"].median_wall - base
-        measured["import / import httpx"] = ours / httpx_net
+        base_cpu = imports["python -c pass"].median_cpu
+        ours_cpu = imports["import norce_checkout_order"].median_cpu - base_cpu
+        httpx_cpu = imports["import httpx"].median_cpu - base_cpu
+        measured["import / import httpx"] = (
+            ours / httpx_net,
+            ours_cpu / httpx_cpu if httpx_cpu > 0 else None,
+        )
         lines.append("")
     if overhead is not None:
         found = re.search(r"^generated / raw\+pydantic: +([\d.]+)x", overhead, re.M)
         measured["per-call instructions / raw httpx + pydantic"] = (
-            float(found.group(1)) if found else None
+            (float(found.group(1)), None) if found else (None, None)
         )
         lines += [
             "### Per-call overhead (`bench/bench_overhead.py`)",
@@ -447,8 +472,31 @@ def render(
             "```",
             "",
         ]
+    if diff is not None:
+        for goal, name in (
+            ("diff, first after generate / old diff (Norce pair)", "new"),
+            ("diff, from scratch / old diff (Norce pair)", "new, scratch"),
+        ):
+            found = re.search(
+                rf"^  ratio {re.escape(name)} / old: ([\d.]+) wall, ([\d.]+) CPU", diff, re.M
+            )
+            measured[goal] = (
+                (float(found.group(1)), float(found.group(2))) if found else (None, None)
+            )
+        lines += [
+            "### Spec diff (`bench/bench_diff.py`, issue 12)",
+            "",
+            "```",
+            diff,
+            "```",
+            "",
+        ]
     if suite is not None:
         timing, load = suite
+        measured["make test, seconds (2 min goal on a quiet machine)"] = (
+            timing.median_wall,
+            None,
+        )
         lines += [
             "### `make test`",
             "",
@@ -456,18 +504,41 @@ def render(
             "",
         ]
     lines += [
-        "### Goals (issue 15)",
+        "### Goals (issues 15 and 12)",
         "",
-        "| goal | target | measured | met |",
-        "| --- | ---: | ---: | --- |",
+        "Ratios of medians measured in this run; wall and CPU (user + sys of the process and its",
+        "children). A goal with one kind of figure (seconds, instructions) shows it once.",
+        "",
+        "| goal | target | wall | CPU | met |",
+        "| --- | ---: | ---: | ---: | --- |",
     ]
     for goal, target in GOALS.items():
         if goal in measured:
-            value = measured[goal]
-            met = "n/a" if value is None else ("yes" if value <= target else "**no**")
-            shown = "n/a" if value is None else f"{value:.2f}"
-            lines.append(f"| {goal} | {target:.2f} | {shown} | {met} |")
+            wall, cpu = measured[goal]
+            lines.append(
+                f"| {goal} | {target:.2f} | {_shown(wall)} | {_shown(cpu)} | "
+                f"{_met(wall, cpu, target)} |"
+            )
     return "\n".join(lines) + "\n"
+
+
+def _both(a: Timing, b: Timing) -> Measured:
+    return _ratio(a, b), _ratio(a, b, "median_cpu")
+
+
+def _shown(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def _met(wall: float | None, cpu: float | None, target: float) -> str:
+    figures = [value for value in (wall, cpu) if value is not None]
+    if not figures:
+        return "n/a"
+    if all(value <= target for value in figures):
+        return "yes"
+    if wall is not None and cpu is not None and (wall <= target) != (cpu <= target):
+        return "wall only" if wall <= target else "CPU only"
+    return "**no**"
 
 
 def main() -> int:
@@ -486,9 +557,10 @@ def main() -> int:
     noop = bench_noop(args.noop_rounds) if "noop" in parts else None
     imports = bench_imports(args.import_rounds) if "imports" in parts else None
     overhead = bench_overhead() if "overhead" in parts else None
+    diff = bench_diff(args.rounds) if "diff" in parts else None
     suite = bench_test_suite() if "tests" in parts else None
     loads = (start_load, os.getloadavg())
-    text = render(gen, noop, imports, overhead, suite, args.rounds, loads)
+    text = render(gen, noop, imports, overhead, diff, suite, args.rounds, loads)
     print(text)
     if not args.no_write:
         with RESULTS.open("a", encoding="utf-8") as handle:
