@@ -51,7 +51,8 @@ class Field:
 
     name: str
     python_name: str | None  # the attribute on the body's model; None: the model has no such field
-    type: str
+    type: str  # "string (date-time)", "StateRequest", "array of CallbackRequest": the class a user meets
+    schema: str  # the schema that class comes from, where its name differs ("State"); else ""
     required: bool
     read_only: bool
     description: str

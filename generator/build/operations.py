@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
+from .admit import SCHEMA_PREFIX
 from .examples import body_example, example_call
 from .ir import Arg, Body, ClientHeader, Field, Operation, Param, Response
 from .modelfields import FieldNames
@@ -289,14 +290,17 @@ def _fields(ctx: TypeContext, schema: Any, python_names: dict[str, str]) -> tupl
     fields = []
     for name, prop in (resolved.get("properties") or {}).items():
         prop_resolved = ctx.deref(prop) if isinstance(prop, dict) else {}
-        kind = _type_label(ctx, prop)
+        read_only = isinstance(prop, dict) and prop.get("readOnly") is True
+        # A read-only field is never sent: the user meets its class in responses only.
+        kind, schema_name = _type_label(ctx, prop, "response" if read_only else "request")
         fields.append(
             Field(
                 name=str(name),
                 python_name=python_names.get(str(name)),
                 type=kind,
+                schema=schema_name,
                 required=name in required,
-                read_only=isinstance(prop, dict) and prop.get("readOnly") is True,
+                read_only=read_only,
                 description=one_line(
                     (prop or {}).get("description") or prop_resolved.get("description")
                 ),
@@ -305,19 +309,25 @@ def _fields(ctx: TypeContext, schema: Any, python_names: dict[str, str]) -> tupl
     return tuple(fields)
 
 
-def _type_label(ctx: TypeContext, schema: Any) -> str:
-    """Short type name for docs tables: ``string``, ``Price``, ``array of Item``."""
+def _type_label(ctx: TypeContext, schema: Any, mode: str) -> tuple[str, str]:
+    """Short type for docs tables and the schema it names where the class is called otherwise:
+    ``("string", "")``, ``("Price", "")``, ``("array of CallbackRequest", "Callback")``."""
     if not isinstance(schema, dict):
-        return "any"
-    if isinstance(schema.get("$ref"), str):
-        return str(schema["$ref"]).rsplit("/", 1)[-1]
+        return "any", ""
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        name = ref.rsplit("/", 1)[-1]
+        made = ctx.models.schemas.get(name) if ref == SCHEMA_PREFIX + name else None
+        shown = (made.request if mode == "request" else made.response).name if made else name
+        return shown, "" if shown == name else name
     for key in ("allOf", "oneOf", "anyOf"):
         if isinstance(schema.get(key), list) and len(schema[key]) == 1:
-            return _type_label(ctx, schema[key][0])
+            return _type_label(ctx, schema[key][0], mode)
     if schema.get("type") == "array":
-        return f"array of {_type_label(ctx, schema.get('items'))}"
+        item, schema_name = _type_label(ctx, schema.get("items"), mode)
+        return f"array of {item}", schema_name
     kind = str(schema.get("type") or "any")
-    return f"{kind} ({schema['format']})" if schema.get("format") else kind
+    return (f"{kind} ({schema['format']})" if schema.get("format") else kind), ""
 
 
 def _responses(ctx: TypeContext, where: tuple[object, ...], op: dict[str, Any]) -> list[Response]:
