@@ -201,7 +201,9 @@ def _python_signature(model: type[Model]) -> inspect.Signature:
         )
     if model._additional_properties:  # extra members are data here, not typos
         parameters.append(
-            inspect.Parameter("additional", inspect.Parameter.VAR_KEYWORD, annotation=_Source("Any"))
+            inspect.Parameter(
+                "additional", inspect.Parameter.VAR_KEYWORD, annotation=_Source("Any")
+            )
         )
     return inspect.Signature(parameters)
 
