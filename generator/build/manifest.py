@@ -95,6 +95,8 @@ def with_manifest(
 
 def read_manifest(folder: Path) -> dict[str, Any]:
     """The manifest in ``folder``; ManifestError if missing, unreadable or not ours."""
+    if folder.exists() and not folder.is_dir():
+        raise ManifestError(f"{folder} is not a folder (name the vendored package folder)")
     try:
         record = json.loads((folder / MANIFEST).read_bytes())
     except FileNotFoundError:

@@ -47,6 +47,9 @@ _TOP_LEVEL = {
     "webhooks",
     "jsonSchemaDialect",
 }
+_UNRESOLVED = re.compile(
+    r"Path parameter '(?P<name>[^']*)' for '(?P<method>\w+)' operation in '(?P<path>.*)' was not resolved"
+)
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # OpenAPI's own rule for component keys, minus "." for schemas: DCG turns dots into sub-modules.
 _COMPONENT_KEY = re.compile(r"[A-Za-z0-9._-]+")
@@ -154,7 +157,12 @@ def _check_schema(doc: Admitted) -> Iterator[Diagnostic]:
     except RecursionError:
         yield Diagnostic(doc.path, "#", "spec nests too deeply to validate")
         return
+    unresolved: dict[tuple[str, str], list[str]] = {}
     for error in errors:
+        found = _UNRESOLVED.fullmatch(error.message) if not error.absolute_path else None
+        if found:  # the validator names no place for these: gathered per operation below
+            unresolved.setdefault((found["path"], found["method"]), []).append(found["name"])
+            continue
         deepest = _deepest(error)
         path: tuple[object, ...] = tuple(deepest.absolute_path)
         if path and path[0] in _TOP_LEVEL:
@@ -163,6 +171,25 @@ def _check_schema(doc: Admitted) -> Iterator[Diagnostic]:
             # Schema-level errors carry a path relative to the schema object: re-root it.
             path = last_absolute + path
         yield Diagnostic(doc.path, json_pointer(_through_refs(doc.data, path)), _message(deepest))
+    for (path_key, method), names in unresolved.items():
+        yield Diagnostic(
+            doc.path, json_pointer(("paths", path_key, method)), _mismatch(path_key, names)
+        )
+
+
+def _mismatch(path: str, names: list[str]) -> str:
+    """One message for a path template and path parameters that do not name the same things."""
+    template = set(re.findall(r"\{([^}]*)\}", path))
+    missing = [n for n in names if n in template]
+    extra = [n for n in names if n not in template]
+    parts = []
+    if missing:
+        parts.append(
+            f"the path has {', '.join('{' + n + '}' for n in missing)} but no path parameter of that name"
+        )
+    if extra:
+        parts.append(f"path parameter {', '.join(repr(n) for n in extra)} is not in the path")
+    return "; ".join(parts) + " (use the same names in both)"
 
 
 def _through_refs(data: Any, path: tuple[object, ...]) -> tuple[object, ...]:

@@ -180,7 +180,10 @@ def _resolve_wrappers(surface: Surface) -> None:
         target = f"{classes.get(owner, owner)}.{method}"
         wrapped = surface.get(target)
         if wrapped is None or wrapped["kind"] != "method":
-            surface[path] = {"kind": "class-attribute", "value": f"{facets['by']}({facets['wraps']})"}
+            surface[path] = {
+                "kind": "class-attribute",
+                "value": f"{facets['by']}({facets['wraps']})",
+            }
             continue
         # The wrapped method's own name only where it differs, so a method rename stays one fact.
         same = method == path.rpartition(".")[2]
