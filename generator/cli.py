@@ -4,6 +4,7 @@ or ``python -m generator <command>``. Parses arguments, maps failures to exit co
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -211,7 +212,10 @@ def _add_update_spec_command(
         help="spec file to replace; spec.lock goes beside it; default: %(default)s",
     )
     update.add_argument(
-        "--timeout", type=float, default=None, help="seconds for the whole download (default: 30)"
+        "--timeout",
+        type=_seconds,
+        default=None,
+        help="seconds for the whole download (default: 30)",
     )
     update.add_argument(
         "--allow-http", action="store_true", help="accept plain http (local test servers only)"
@@ -227,6 +231,17 @@ def _add_update_spec_command(
         help="accept a spec whose 'Build ...' line is older than the current spec's",
     )
     update.set_defaults(handler=_update_spec)
+
+
+def _seconds(text: str) -> float:
+    """A finite number of seconds above zero (argparse turns the ValueError into a usage error)."""
+    value = float(text)
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(text)
+    return value
+
+
+_seconds.__name__ = "number of seconds"  # argparse: "invalid number of seconds value: 'nan'"
 
 
 def _update_spec(args: argparse.Namespace) -> int:

@@ -138,3 +138,24 @@ def test_help_lists_every_exit_code() -> None:
     for line in ("  0  success", "  1  check: ", "verify: the copy", "  2  usage error",
                  "  3  cannot write", "  4  diff: ", "  5  update-spec: "):  # fmt: skip
         assert line in codes, line
+
+
+@pytest.mark.parametrize("value", ["-5", "0", "nan", "inf", "ten"])
+def test_a_timeout_that_is_not_a_positive_finite_number_is_a_usage_error(
+    tmp_path: Path, value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "spec.yaml"
+    with pytest.raises(SystemExit) as exited:
+        main(
+            [
+                "update-spec",
+                "https://127.0.0.1:9/x.yaml",
+                "--spec",
+                str(target),
+                f"--timeout={value}",
+            ]
+        )
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument --timeout: invalid number of seconds value: '{value}'" in err
+    assert "Traceback" not in err and not target.exists()
