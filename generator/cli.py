@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .build.freshness import KEY_FILE, input_key, is_up_to_date, key_record
-from .build.manifest import ManifestError
+from .build.manifest import MANIFEST, ManifestError, read_manifest
 from .build.write import WriteError, check_replaceable, read_tree, write_file, write_tree
 from .diagnostics import SpecError, fail
 from .diff.command import EXIT_CHANGES as EXIT_CHANGES
@@ -324,7 +324,7 @@ def _vendor(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_SPEC
     print(
-        f"vendored {done.files} files into {done.folder} (spec sha256 "
+        f"vendored {done.files} files and {MANIFEST} into {done.folder} (spec sha256 "
         f"{done.result.doc.sha256[:12]}); check it with: python {done.folder}/_verify.py"
     )
     return EXIT_OK
@@ -348,5 +348,9 @@ def _verify(args: argparse.Namespace) -> int:
         for problem in problems:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_STALE
-    print(f"{args.folder} matches its manifest" + (f" and {args.spec}" if args.spec else ""))
+    listed = len(read_manifest(args.folder)["files"])
+    print(
+        f"{args.folder} matches its manifest: the {listed} files {MANIFEST} lists, nothing added"
+        + (f"; and {args.spec}" if args.spec else "")
+    )
     return EXIT_OK
