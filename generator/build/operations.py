@@ -10,7 +10,7 @@ from typing import Any
 
 from .admit import SCHEMA_PREFIX
 from .examples import body_example, example_call
-from .ir import Arg, Body, ClientHeader, Field, Operation, Param, Response
+from .ir import Arg, Body, ClientHeader, Field, Operation, Param, ParamCheck, Response
 from .modelfields import FieldNames
 from .naming import clean_text, doc_text, one_line, py_literal, snake_case, unique
 from .typemap import TypeContext
@@ -86,6 +86,7 @@ def build_operation(
                 required=required,
                 description=clean_text(param.get("description")),
                 wire_literal=py_literal(wire),
+                check=ctx.parameter_check(param.get("schema"), param["in"], required, annotation),
             )
         )
     params = _named(params, {h.python_name for h in client_headers})
@@ -114,6 +115,7 @@ def build_operation(
         description=description if description != summary else "",
         deprecated=op.get("deprecated") is True,
         params=tuple(params),
+        checks=_checks(params, own_headers),
         client_headers=tuple(own_headers),
         unsent_headers=tuple(h for h in client_headers if h.wire_name not in declared),
         body=body,
@@ -180,6 +182,29 @@ def _named(params: list[Param], client_names: set[str]) -> list[Param]:
         p if p.python_name == names[i] else replace(p, python_name=names[i])
         for i, p in enumerate(params)
     ]
+
+
+def _checks(params: list[Param], client_headers: list[ClientHeader]) -> tuple[str, ...]:
+    """The runtime's checks (``_params.Check`` literals): each parameter that has one, and a
+    per-call value for a required client header, which must not be empty."""
+    found = [(p.location, p.wire_name, p.python_name, p.check) for p in params if p.check.needed]
+    found += [
+        ("header", h.wire_name, h.python_name, ParamCheck("str", False, True, ()))
+        for h in client_headers
+        if h.required
+    ]
+    return tuple(
+        f"({py_literal(location)}, {py_literal(wire)}, {py_literal(python)}, "
+        f"{py_literal(check.kind)}, {check.many}, {check.nonempty}, {_tuple(check.values)})"
+        for location, wire, python, check in found
+    )
+
+
+def _tuple(values: tuple[str | int, ...]) -> str:
+    """A tuple literal black leaves on one line (no trailing comma but for one item)."""
+    if len(values) == 1:
+        return f"({py_literal(values[0])},)"
+    return "(" + ", ".join(py_literal(v) for v in values) + ")"
 
 
 def _args(
