@@ -28,7 +28,7 @@ def place(tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.mark.parametrize("bad", ["missing.yaml", "a-folder"])
+@pytest.mark.parametrize("bad", ["missing.yaml", "a-folder", "a-file/spec.yaml"])  # the last: ENOTDIR
 @pytest.mark.parametrize(
     ("command", "code", "message"),
     [
