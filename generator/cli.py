@@ -4,6 +4,7 @@ or ``python -m generator <command>``. Parses arguments, maps failures to exit co
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -11,9 +12,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .build.freshness import KEY_FILE, input_key, is_up_to_date, key_record
-from .build.manifest import ManifestError
+from .build.manifest import MANIFEST, ManifestError, read_manifest
 from .build.write import WriteError, check_replaceable, read_tree, write_file, write_tree
-from .diagnostics import SpecError
+from .diagnostics import SpecError, fail
 from .diff.command import EXIT_CHANGES as EXIT_CHANGES
 from .diff.command import add_command as add_diff_command
 from .intake.lock import verify as verify_lock
@@ -27,6 +28,19 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_STALE, EXIT_SPEC, EXIT_IO = 0, 1, 2, 3
 EXIT_FETCH = 5  # update-spec: download failed or was refused (spec/ untouched)
+EXIT_CODES_HELP = """\
+exit codes (each command's own --help lists the ones it uses):
+  0  success (diff: nothing fails the gate; verify: the copy matches)
+  1  check: the output folder is stale or was edited by hand;
+     verify: the copy was edited, has added or deleted files, or does not match --spec
+  2  usage error (bad arguments), or invalid input: the spec (with file and JSON pointer), an
+     unreadable or wrong --spec/--out/DEST path, --package, --fail-on or --accept; diff: a
+     comparison limit hit; verify: not a vendored copy (no readable MANIFEST.json)
+  3  cannot write (generate, vendor, update-spec), or vendor refused to replace a folder that
+     is not our unedited copy; nothing was changed
+  4  diff: changes at or above --fail-on that are not accepted
+  5  update-spec: cannot fetch (network, HTTP status, HTML page, size, timeout); spec/ unchanged
+"""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -49,8 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="norce-codegen",
         description="Generate the Norce Checkout Order client from an OpenAPI description.",
-        epilog="exit codes: 0 ok, 1 generated/ is stale (check), 2 invalid spec, 3 cannot write, "
-        "4 changes at or above --fail-on (diff), 5 cannot fetch (update-spec)",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(required=True, metavar="command")
 
@@ -58,6 +72,8 @@ def _parser() -> argparse.ArgumentParser:
         "generate",
         help="write the client and docs into the output folder",
         description="Validate the spec and (re)write the output folder atomically.",
+        epilog="exit codes: 0 written (or already up to date), 2 invalid or unreadable spec, "
+        "3 cannot write, or --out is a folder generate did not write (nothing is changed)",
     )
     _common(generate, settings)
     generate.add_argument(
@@ -72,6 +88,8 @@ def _parser() -> argparse.ArgumentParser:
         help="fail if the output folder is not what generate would write",
         description="Regenerate in memory and compare with the output folder; "
         "exit 1 listing stale, edited, missing or extra files.",
+        epilog="exit codes: 0 up to date, 1 stale, edited, missing or extra files (or the spec "
+        "does not match spec.lock), 2 invalid or unreadable spec, or --out is not a folder",
     )
     _common(check, settings)
     check.set_defaults(handler=_check)
@@ -113,9 +131,20 @@ def _expected_tree(spec: Path, out: Path, settings: dict[str, Any]) -> Result:
     return replace(result, files=with_changelog(result, out, settings))
 
 
+def _readable(spec: Path) -> None:
+    """Fail as ``load`` would (exit 2) when the spec cannot be opened: ``generate`` hashes the spec
+    for its freshness key before anything parses it."""
+    try:
+        with spec.open("rb"):
+            pass
+    except OSError as exc:
+        raise fail(str(spec), [], f"cannot read spec: {exc.strerror}") from None
+
+
 def _generate(args: argparse.Namespace) -> int:
     out = _out(args)
     settings = load_settings()
+    _readable(args.spec)
     key = input_key(args.spec, settings)
     if not args.force and is_up_to_date(out, key):
         print(f"{out} is up to date (same spec, generator, templates and settings); nothing to do")
@@ -136,7 +165,13 @@ def _check(args: argparse.Namespace) -> int:
     if lock_problem:
         print(f"error: {lock_problem}", file=sys.stderr)
     out = _out(args)
+    if out.exists() and not out.is_dir():
+        print(f"error: {out} is not a folder (--out names the generated folder)", file=sys.stderr)
+        return EXIT_SPEC
     result = _expected_tree(args.spec, out, load_settings())
+    if not out.exists():
+        print(f"{out} does not exist (run `make generate`)", file=sys.stderr)
+        return EXIT_STALE
     current = read_tree(out)
     problems = [f"missing: {p}" for p in sorted(result.files.keys() - current.keys())]
     problems += [f"extra: {p}" for p in sorted(current.keys() - result.files.keys())]
@@ -177,7 +212,10 @@ def _add_update_spec_command(
         help="spec file to replace; spec.lock goes beside it; default: %(default)s",
     )
     update.add_argument(
-        "--timeout", type=float, default=None, help="seconds for the whole download (default: 30)"
+        "--timeout",
+        type=_seconds,
+        default=None,
+        help="seconds for the whole download (default: 30)",
     )
     update.add_argument(
         "--allow-http", action="store_true", help="accept plain http (local test servers only)"
@@ -195,9 +233,25 @@ def _add_update_spec_command(
     update.set_defaults(handler=_update_spec)
 
 
+def _seconds(text: str) -> float:
+    """A finite number of seconds above zero (argparse turns the ValueError into a usage error)."""
+    value = float(text)
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(text)
+    return value
+
+
+_seconds.__name__ = "number of seconds"  # argparse: "invalid number of seconds value: 'nan'"
+
+
 def _update_spec(args: argparse.Namespace) -> int:
     from .intake.fetch import DEFAULT_TIMEOUT, FetchError, FetchOptions, Successor, update_spec
 
+    if args.spec.is_dir():
+        print(
+            f"error: --spec {args.spec} is a folder; name the spec file to replace", file=sys.stderr
+        )
+        return EXIT_SPEC
     timeout = DEFAULT_TIMEOUT if args.timeout is None else args.timeout
     options = FetchOptions(allow_http=args.allow_http, timeout=timeout)
     successor = Successor(args.allow_other_api, args.allow_older_build)
@@ -270,7 +324,7 @@ def _vendor(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_SPEC
     print(
-        f"vendored {done.files} files into {done.folder} (spec sha256 "
+        f"vendored {done.files} files and {MANIFEST} into {done.folder} (spec sha256 "
         f"{done.result.doc.sha256[:12]}); check it with: python {done.folder}/_verify.py"
     )
     return EXIT_OK
@@ -294,5 +348,9 @@ def _verify(args: argparse.Namespace) -> int:
         for problem in problems:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_STALE
-    print(f"{args.folder} matches its manifest" + (f" and {args.spec}" if args.spec else ""))
+    listed = len(read_manifest(args.folder)["files"])
+    print(
+        f"{args.folder} matches its manifest: the {listed} files {MANIFEST} lists, nothing added"
+        + (f"; and {args.spec}" if args.spec else "")
+    )
     return EXIT_OK

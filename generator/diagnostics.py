@@ -22,7 +22,8 @@ class Diagnostic:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}{self.pointer}: {self.message}"
+        # The root pointer "#" adds nothing, and after a URL it reads as an empty fragment.
+        return f"{self.file}{'' if self.pointer == '#' else self.pointer}: {self.message}"
 
 
 class SpecError(Exception):

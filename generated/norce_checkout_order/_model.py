@@ -12,10 +12,16 @@ tolerant when the API sends it.
 
 One class serves both directions (`Address` is sent and read), so the
 direction is chosen by how a model is validated, not by its class.
+
+`help(models.Address)` and `inspect.signature(models.Address)` show the
+Python field names (`given_name`), keyword-only, as you pass them; pydantic
+alone would show the wire names (`givenName`), which also work.
 """
 
 from __future__ import annotations
 
+import ast
+import inspect
 from collections.abc import Mapping
 from typing import Any, ClassVar, Literal, Self
 
@@ -56,6 +62,35 @@ class Model(pydantic.BaseModel):
     # Marks this __init__ as pydantic's own, as pydantic's RootModel does: validating a
     # parent model or a response then builds nested models without calling it.
     __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        cls.__signature__ = _PythonSignature()  # type: ignore[assignment]
+
+    @classmethod
+    def model_rebuild(
+        cls,
+        *,
+        force: bool = False,
+        raise_errors: bool = True,
+        _parent_namespace_depth: int = 2,
+        _types_namespace: Mapping[str, Any] | None = None,
+    ) -> bool | None:
+        """pydantic's `model_rebuild`, keeping the signature in Python names.
+
+        Building a model (on first use) makes pydantic set a signature of
+        wire names; this puts the Python one back.
+        """
+        rebuilt = super().model_rebuild(
+            force=force,
+            raise_errors=raise_errors,
+            # One frame deeper than pydantic expects: this method's own.
+            _parent_namespace_depth=_parent_namespace_depth + (_parent_namespace_depth > 0),
+            _types_namespace=_types_namespace,
+        )
+        cls.__signature__ = _PythonSignature()  # type: ignore[assignment]
+        return rebuilt
 
     @classmethod
     def model_validate(
@@ -116,6 +151,82 @@ class Model(pydantic.BaseModel):
         if extra in (None, "forbid"):
             _refuse(cls, unknown_fields(model, cls))  # parsed now: checked as built
         return model
+
+
+class _PythonSignature:
+    """A model class's `__signature__`: its fields by Python name, keyword-only.
+
+    Worked out on first use from the class itself (no validator is built),
+    with each annotation as the source spells it, `Annotated[...]` unwrapped.
+    """
+
+    __slots__ = ("_signature",)
+
+    def __init__(self) -> None:
+        self._signature: inspect.Signature | None = None
+
+    def __get__(self, instance: object, owner: type[Model]) -> inspect.Signature:
+        if instance is not None:
+            # As pydantic's: an instance's signature is that of its __call__, if any.
+            raise AttributeError("__signature__")
+        if self._signature is None:
+            self._signature = _python_signature(owner)
+        return self._signature
+
+
+class _Source(str):
+    """An annotation as the source spells it, shown without quotes."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def _python_signature(model: type[Model]) -> inspect.Signature:
+    parameters = []
+    for name, field in model.model_fields.items():
+        default: Any = inspect.Parameter.empty
+        if field.default_factory is not None:
+            default = _Source("<factory>")
+        elif not field.is_required():
+            default = field.default
+        parameters.append(
+            inspect.Parameter(
+                name,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=default,
+                annotation=_annotation(model, name, field.annotation),
+            )
+        )
+    if model._additional_properties:  # extra members are data here, not typos
+        parameters.append(
+            inspect.Parameter(
+                "additional", inspect.Parameter.VAR_KEYWORD, annotation=_Source("Any")
+            )
+        )
+    return inspect.Signature(parameters)
+
+
+def _annotation(model: type[Model], name: str, resolved: Any) -> Any:
+    for klass in model.__mro__:
+        written = klass.__dict__.get("__annotations__", {}).get(name)
+        if written is not None:
+            break
+    if not isinstance(written, str):  # a subclass without `from __future__ import annotations`
+        return resolved
+    try:
+        node = ast.parse(written, mode="eval").body
+    except SyntaxError:
+        return _Source(written)
+    if (
+        isinstance(node, ast.Subscript)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "Annotated"
+        and isinstance(node.slice, ast.Tuple)
+    ):
+        return _Source(ast.unparse(node.slice.elts[0]))
+    return _Source(written)
 
 
 def _given(**options: Any) -> dict[str, Any]:

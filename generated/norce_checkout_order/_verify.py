@@ -9,11 +9,12 @@ Run it from the repo that vendors the package, e.g. in CI:
 Prefer the script form: it needs no dependencies and still runs when an edit breaks the import.
 
 FOLDER defaults to the folder this file is in. Every file edited, added or deleted since the copy
-was generated is named. Bytecode counts as added: a crafted ``__pycache__/*.pyc`` whose header
-matches an untouched ``.py`` runs instead of it on import, so verify a copy without ``__pycache__``
-folders (a fresh clone), or delete them first. With ``--spec`` (or ``--sha256``) the copy must also have been generated
-from exactly that spec; the report says whether the copy looks older or newer by the spec's
-"Build YYYY-MM-DD hh:mm:ss" line.
+was generated is named (on stderr; "ok" goes to stdout). Bytecode counts as added, in one summary
+line: a crafted ``__pycache__/*.pyc`` whose header matches an untouched ``.py`` runs instead of it
+on import, so verify a copy without ``__pycache__`` folders (a fresh clone), or delete them first.
+With ``--spec`` (or ``--sha256``) the copy must also have been generated from exactly that spec;
+the report says whether the copy looks older or newer by the spec's "Build YYYY-MM-DD hh:mm:ss"
+line.
 
 Exit codes:
     0: the copy matches its manifest (and the spec, if given).
@@ -27,6 +28,7 @@ import argparse
 import hashlib
 import json
 import re
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -36,12 +38,8 @@ __all__ = ["EXIT_CHANGED", "EXIT_OK", "EXIT_USAGE", "check", "main"]
 EXIT_OK, EXIT_CHANGED, EXIT_USAGE = 0, 1, 2
 MANIFEST = "MANIFEST.json"
 FORMAT = 1
-CACHE_PARTS = frozenset({"__pycache__", ".mypy_cache"})
-BYTECODE_HINT = (
-    "hint: bytecode and caches are never in the manifest; delete the __pycache__ folders "
-    "and verify again"
-)
 _BUILD = re.compile(rb"Build (\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d)")
+_SHA256 = re.compile(r"[0-9a-fA-F]{64}")
 
 
 class NotACopy(Exception):
@@ -50,6 +48,8 @@ class NotACopy(Exception):
 
 def read_manifest(folder: Path) -> dict[str, Any]:
     """Load and sanity-check the manifest; raise NotACopy if it is missing or foreign."""
+    if folder.exists() and not folder.is_dir():
+        raise NotACopy(f"{folder} is not a folder (name the vendored package folder)")
     try:
         record = json.loads((folder / MANIFEST).read_bytes())
     except (OSError, ValueError) as exc:
@@ -81,9 +81,14 @@ def _digest(path: Path) -> str:
         return "unreadable"
 
 
+def _is_bytecode(relpath: str) -> bool:
+    parts = relpath.split("/")
+    return len(parts) > 1 and parts[-2] == "__pycache__" and parts[-1].endswith(".pyc")
+
+
 def check(folder: Path, record: dict[str, Any]) -> list[str]:
-    """One ``edited|added|deleted: path`` line per difference between folder and manifest, and a
-    hint when bytecode or caches are among the added files."""
+    """One ``edited|added|deleted: path`` line per difference between folder and manifest; the
+    bytecode files among the added ones are counted in one line."""
     expected: dict[str, Any] = record["files"]
     present = _present(folder)
     lines = [
@@ -92,10 +97,16 @@ def check(folder: Path, record: dict[str, Any]) -> list[str]:
         if _digest(present[p]) != expected[p]
     ]
     added = sorted(present.keys() - expected.keys())
-    lines += [f"added: {p}" for p in added]
+    bytecode = [p for p in added if _is_bytecode(p)]
+    lines += [f"added: {p}" for p in added if not _is_bytecode(p)]
+    if bytecode:
+        files = "file" if len(bytecode) == 1 else "files"
+        lines.append(
+            f"added: {len(bytecode)} bytecode {files} under __pycache__ (not in the manifest; a "
+            "crafted one runs instead of its .py): delete them, or run Python with -B, and "
+            "verify again"
+        )
     lines += [f"deleted: {p}" for p in sorted(expected.keys() - present.keys())]
-    if any(not CACHE_PARTS.isdisjoint(p.split("/")) for p in added):
-        lines.append(BYTECODE_HINT)
     return lines
 
 
@@ -113,10 +124,20 @@ def spec_problem(record: dict[str, Any], sha256: str, build: str | None) -> str 
         elif copy_date > build:
             age = "newer"
     return (
-        f"spec: the copy is {age} than the given spec (copy: sha256 {copy_sha[:12]} "
+        f"spec: the copy is {age} {'from' if age == 'different' else 'than'} the given spec "
+        f"(copy: sha256 {copy_sha[:12]} "
         f"{record.get('spec_build') or '(no build)'}; given: sha256 {sha256[:12]} "
         f"{'Build ' + build if build else '(no build)'}); re-vendor it"
     )
+
+
+def _sha256(text: str) -> str:
+    if not _SHA256.fullmatch(text):
+        raise ValueError(text)
+    return text
+
+
+_sha256.__name__ = "sha256 (64 hex digits)"  # argparse: "invalid sha256 (64 hex digits) value"
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -134,7 +155,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     spec = parser.add_mutually_exclusive_group()
     spec.add_argument("--spec", type=Path, help="spec file the copy must be generated from")
-    spec.add_argument("--sha256", help="sha256 of the spec the copy must be generated from")
+    spec.add_argument(
+        "--sha256", type=_sha256, help="sha256 (64 hex digits) of the spec the copy must match"
+    )
     return parser
 
 
@@ -146,10 +169,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         record = read_manifest(args.folder)
         spec_bytes = args.spec.read_bytes() if args.spec is not None else None
     except NotACopy as exc:
-        print(f"error: {exc}")
+        print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except OSError as exc:
-        print(f"error: cannot read {args.spec}: {exc.strerror or exc}")
+        print(f"error: cannot read {args.spec}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_USAGE
     problems = check(args.folder, record)
     if spec_bytes is not None:
@@ -162,13 +185,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         problems += [problem] if problem else []
     package = record.get("package", "?")
     if problems:
-        print(f"{args.folder}: vendored copy of {package} does not match:")
+        print(f"{args.folder}: vendored copy of {package} does not match:", file=sys.stderr)
         for line in problems:
-            print(f"  {line}")
+            print(f"  {line}", file=sys.stderr)
         return EXIT_CHANGED
     print(
-        f"{args.folder}: ok, {len(record['files'])} files match MANIFEST.json "
-        f"(spec sha256 {str(record.get('spec_sha256', ''))[:12]})"
+        f"{args.folder}: ok, the {len(record['files'])} files {MANIFEST} lists match, nothing "
+        f"added (spec sha256 {str(record.get('spec_sha256', ''))[:12]})"
     )
     return EXIT_OK
 

@@ -163,6 +163,54 @@ def get_checkout_orders(
         response_type=models.OrderPaginationSetResponse,
         idempotent=True,
         operation_id="GetCheckoutOrders",
+        checks=(
+            ("query", "offset", "offset", "int", False, False, ()),
+            ("query", "limit", "limit", "int", False, False, ()),
+            ("query", "search", "search", "str", False, False, ()),
+            ("query", "payment_id", "payment_id", "str", False, False, ()),
+            ("query", "reference", "reference", "str", False, False, ()),
+            ("query", "cart_reference", "cart_reference", "str", False, False, ()),
+            (
+                "query",
+                "status",
+                "status",
+                "enum",
+                True,
+                False,
+                ("checkout", "processing", "accepted", "completed", "declined", "removed"),
+            ),
+            ("query", "date_from", "date_from", "date-time", False, False, ()),
+            ("query", "date_to", "date_to", "date-time", False, False, ()),
+            (
+                "query",
+                "order_by",
+                "order_by",
+                "enum",
+                False,
+                False,
+                ("created", "billingEmail", "billingName", "cartTotal"),
+            ),
+            (
+                "query",
+                "order_by_direction",
+                "order_by_direction",
+                "enum",
+                False,
+                False,
+                ("asc", "desc"),
+            ),
+            ("query", "countries", "countries", "str", True, False, ()),
+            ("query", "billing_countries", "billing_countries", "str", True, False, ()),
+            ("query", "shipping_countries", "shipping_countries", "str", True, False, ()),
+            ("query", "billing_emails", "billing_emails", "str", True, False, ()),
+            ("query", "shipping_emails", "shipping_emails", "str", True, False, ()),
+            ("query", "billing_names", "billing_names", "str", True, False, ()),
+            ("query", "shipping_names", "shipping_names", "str", True, False, ()),
+            ("query", "billing_phones", "billing_phones", "str", True, False, ()),
+            ("query", "shipping_phones", "shipping_phones", "str", True, False, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, ()),
+        ),
     )
 
 
@@ -204,6 +252,10 @@ def create_checkout_order(
         idempotent=False,
         operation_id="CreateCheckoutOrder",
         body_type=models.OrderRequest,
+        checks=(
+            ("header", "x-merchant", "merchant", "str", False, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, ()),
+        ),
     )
 
 
@@ -246,6 +298,11 @@ def get_checkout_order(
         response_type=models.OrderResponse,
         idempotent=True,
         operation_id="GetCheckoutOrder",
+        checks=(
+            ("path", "order_id", "order_id", "str", False, False, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, ()),
+        ),
     )
 
 
@@ -288,6 +345,11 @@ def delete_checkout_order(
         response_type=None,
         idempotent=True,
         operation_id="DeleteCheckoutOrder",
+        checks=(
+            ("path", "order_id", "order_id", "str", False, False, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, ()),
+        ),
     )
 
 
@@ -331,6 +393,11 @@ def patch_checkout_order_attributes(
         idempotent=False,
         operation_id="PatchCheckoutOrderAttributes",
         body_type=dict[str, Any],
+        checks=(
+            ("path", "order_id", "order_id", "str", False, False, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, ()),
+        ),
     )
 
 
@@ -374,6 +441,11 @@ def update_checkout_order_cart(
         idempotent=True,
         operation_id="UpdateCheckoutOrderCart",
         body_type=models.Cart,
+        checks=(
+            ("path", "order_id", "order_id", "str", False, False, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, ()),
+        ),
     )
 
 
@@ -417,6 +489,11 @@ def create_checkout_order_consent(
         idempotent=False,
         operation_id="CreateCheckoutOrderConsent",
         body_type=models.Consent,
+        checks=(
+            ("path", "order_id", "order_id", "str", False, False, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, ()),
+        ),
     )
 
 
@@ -462,6 +539,11 @@ def patch_checkout_order_consents(
         idempotent=False,
         operation_id="PatchCheckoutOrderConsents",
         body_type=list[models.Consent],
+        checks=(
+            ("path", "order_id", "order_id", "str", False, False, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, ()),
+        ),
     )
 
 
@@ -505,6 +587,12 @@ def remove_checkout_order_consent(
         response_type=None,
         idempotent=True,
         operation_id="RemoveCheckoutOrderConsent",
+        checks=(
+            ("path", "order_id", "order_id", "str", False, False, ()),
+            ("path", "consent_id", "consent_id", "str", False, False, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, ()),
+        ),
     )
 
 
@@ -553,6 +641,12 @@ def patch_checkout_order_consent(
         idempotent=False,
         operation_id="PatchCheckoutOrderConsent",
         body_type=models.Consent,
+        checks=(
+            ("path", "order_id", "order_id", "str", False, False, ()),
+            ("path", "consent_id", "consent_id", "str", False, False, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, ()),
+        ),
     )
 
 
@@ -598,6 +692,11 @@ def update_checkout_order_customer_billing(
         idempotent=True,
         operation_id="UpdateCheckoutOrderCustomerBilling",
         body_type=models.Address,
+        checks=(
+            ("path", "order_id", "order_id", "str", False, False, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, ()),
+        ),
     )
 
 
@@ -643,6 +742,11 @@ def update_checkout_order_customer_shipping(
         idempotent=True,
         operation_id="UpdateCheckoutOrderCustomerShipping",
         body_type=models.Address,
+        checks=(
+            ("path", "order_id", "order_id", "str", False, False, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, ()),
+        ),
     )
 
 
@@ -686,6 +790,11 @@ def create_checkout_order_hook(
         idempotent=False,
         operation_id="CreateCheckoutOrderHook",
         body_type=models.HookRequest,
+        checks=(
+            ("path", "order_id", "order_id", "str", False, False, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, ()),
+        ),
     )
 
 
@@ -729,6 +838,12 @@ def delete_checkout_order_hook(
         response_type=None,
         idempotent=True,
         operation_id="DeleteCheckoutOrderHook",
+        checks=(
+            ("path", "order_id", "order_id", "str", False, False, ()),
+            ("path", "hook_id", "hook_id", "str", False, False, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, ()),
+        ),
     )
 
 
@@ -772,6 +887,11 @@ def create_checkout_order_notification(
         idempotent=False,
         operation_id="CreateCheckoutOrderNotification",
         body_type=models.Notification,
+        checks=(
+            ("path", "order_id", "order_id", "str", False, False, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, ()),
+        ),
     )
 
 
@@ -815,6 +935,12 @@ def delete_checkout_order_notification(
         response_type=None,
         idempotent=True,
         operation_id="DeleteCheckoutOrderNotification",
+        checks=(
+            ("path", "order_id", "order_id", "str", False, False, ()),
+            ("path", "notification_id", "notification_id", "str", False, False, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, ()),
+        ),
     )
 
 
@@ -857,6 +983,11 @@ def get_order_payments(
         response_type=list[models.PaymentResponse],
         idempotent=True,
         operation_id="GetOrderPayments",
+        checks=(
+            ("path", "order_id", "order_id", "str", False, False, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, ()),
+        ),
     )
 
 
@@ -902,6 +1033,11 @@ def create_order_payment(
         idempotent=False,
         operation_id="CreateOrderPayment",
         body_type=models.PaymentRequest,
+        checks=(
+            ("path", "order_id", "order_id", "str", False, False, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, ()),
+        ),
     )
 
 
@@ -947,6 +1083,12 @@ def get_order_payment(
         response_type=models.PaymentResponse,
         idempotent=True,
         operation_id="GetOrderPayment",
+        checks=(
+            ("path", "order_id", "order_id", "str", False, False, ()),
+            ("path", "payment_id", "payment_id", "str", False, False, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, ()),
+        ),
     )
 
 
@@ -995,6 +1137,12 @@ def update_order_payment(
         idempotent=True,
         operation_id="UpdateOrderPayment",
         body_type=models.PaymentRequest,
+        checks=(
+            ("path", "order_id", "order_id", "str", False, False, ()),
+            ("path", "payment_id", "payment_id", "str", False, False, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, ()),
+        ),
     )
 
 
@@ -1043,6 +1191,12 @@ def add_payment_action(
         idempotent=False,
         operation_id="AddPaymentAction",
         body_type=list[models.PaymentActionRequest],
+        checks=(
+            ("path", "order_id", "order_id", "str", False, False, ()),
+            ("path", "payment_id", "payment_id", "str", False, False, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, ()),
+        ),
     )
 
 
@@ -1091,6 +1245,13 @@ def execute_payment_action(
         response_type=None,
         idempotent=False,
         operation_id="ExecutePaymentAction",
+        checks=(
+            ("path", "order_id", "order_id", "str", False, False, ()),
+            ("path", "payment_id", "payment_id", "str", False, False, ()),
+            ("path", "action_id", "action_id", "str", False, False, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, ()),
+        ),
     )
 
 
@@ -1134,6 +1295,12 @@ def get_transactions_for_order_payment(
         response_type=list[models.PaymentTransactionResponse],
         idempotent=True,
         operation_id="GetTransactionsForOrderPayment",
+        checks=(
+            ("path", "order_id", "order_id", "str", False, False, ()),
+            ("path", "payment_id", "payment_id", "str", False, False, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, ()),
+        ),
     )
 
 
@@ -1180,6 +1347,12 @@ def add_transaction_for_order_payment(
         idempotent=False,
         operation_id="AddTransactionForOrderPayment",
         body_type=models.PaymentTransactionRequest,
+        checks=(
+            ("path", "order_id", "order_id", "str", False, False, ()),
+            ("path", "payment_id", "payment_id", "str", False, False, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, ()),
+        ),
     )
 
 
@@ -1225,6 +1398,11 @@ def update_checkout_order_reference(
         idempotent=True,
         operation_id="UpdateCheckoutOrderReference",
         body_type=str,
+        checks=(
+            ("path", "order_id", "order_id", "str", False, False, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, ()),
+        ),
     )
 
 
@@ -1267,6 +1445,11 @@ def get_order_shippings(
         response_type=list[models.ShippingResponse],
         idempotent=True,
         operation_id="GetOrderShippings",
+        checks=(
+            ("path", "order_id", "order_id", "str", False, False, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, ()),
+        ),
     )
 
 
@@ -1312,6 +1495,11 @@ def create_order_shipping(
         idempotent=False,
         operation_id="CreateOrderShipping",
         body_type=models.ShippingRequest,
+        checks=(
+            ("path", "order_id", "order_id", "str", False, False, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, ()),
+        ),
     )
 
 
@@ -1357,6 +1545,12 @@ def get_order_shipping(
         response_type=models.ShippingResponse,
         idempotent=True,
         operation_id="GetOrderShipping",
+        checks=(
+            ("path", "order_id", "order_id", "str", False, False, ()),
+            ("path", "shipping_id", "shipping_id", "str", False, False, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, ()),
+        ),
     )
 
 
@@ -1405,6 +1599,12 @@ def update_order_shipping(
         idempotent=True,
         operation_id="UpdateOrderShipping",
         body_type=models.ShippingRequest,
+        checks=(
+            ("path", "order_id", "order_id", "str", False, False, ()),
+            ("path", "shipping_id", "shipping_id", "str", False, False, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, ()),
+        ),
     )
 
 
@@ -1450,6 +1650,11 @@ def update_checkout_order_state(
         idempotent=True,
         operation_id="UpdateCheckoutOrderState",
         body_type=models.StateRequest,
+        checks=(
+            ("path", "order_id", "order_id", "str", False, False, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, ()),
+        ),
     )
 
 
@@ -1492,6 +1697,11 @@ def validate(
         response_type=list[models.ValidationError],
         idempotent=False,
         operation_id="Validate",
+        checks=(
+            ("path", "order_id", "order_id", "str", False, False, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, ()),
+        ),
     )
 
 
@@ -1535,6 +1745,11 @@ def create_checkout_order_validation(
         idempotent=False,
         operation_id="CreateCheckoutOrderValidation",
         body_type=models.CallbackRequest,
+        checks=(
+            ("path", "order_id", "order_id", "str", False, False, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, ()),
+        ),
     )
 
 
@@ -1578,4 +1793,10 @@ def remove_checkout_order_validation(
         response_type=None,
         idempotent=True,
         operation_id="RemoveCheckoutOrderValidation",
+        checks=(
+            ("path", "order_id", "order_id", "str", False, False, ()),
+            ("path", "validation_id", "validation_id", "str", False, False, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, ()),
+        ),
     )

@@ -78,30 +78,44 @@ def build_api(doc: Admitted, models: Models, settings: Mapping[str, Any]) -> Api
 def _operation_names(doc: Admitted, raw_ops: list[RawOperation]) -> list[str]:
     """Unique method names, independent of the order of paths in the spec.
 
-    Names from an operationId are settled first (in operationId order), then names made from
-    method and path (in path order), so a reordered spec or a new operation without an
-    operationId never renames an existing method.
+    Names from an operationId are settled first, then names made from method and path (in path
+    order), so a reordered spec or a new operation without an operationId never renames an
+    existing method. Among operationIds that snake-case alike (``GetOrder``, ``get_order``), the
+    one already spelled so keeps the bare name, whichever the spec lists or added first; the
+    others take ``_2``, ``_3``, ... in operationId order, with a warning.
     """
-    order = sorted(
-        range(len(raw_ops)),
-        key=lambda i: (
-            (0, str(raw_ops[i][2]["operationId"]), "", "")
-            if has_operation_id(raw_ops[i][2])
-            else (1, "", raw_ops[i][0], raw_ops[i][1])
-        ),
-    )
-    settled = unique([operation_name(*raw_ops[i][:3]) for i in order])
+
+    def key(i: int) -> tuple[int, str, str, str]:
+        path, method, op, _ = raw_ops[i]
+        if not has_operation_id(op):
+            return (2, "", path, method)
+        op_id = str(op["operationId"])
+        return (0 if snake_case(op_id) == op_id else 1, op_id, "", "")
+
+    order = sorted(range(len(raw_ops)), key=key)
+    wanted = [operation_name(*raw_ops[i][:3]) for i in order]
+    settled = unique(wanted)
     names = [""] * len(raw_ops)
-    for index, name in zip(order, settled, strict=True):
+    for index, want, name in zip(order, wanted, settled, strict=True):
         names[index] = name
         path, method, op, _ = raw_ops[index]
+        where = json_pointer(("paths", path, method))
         if not has_operation_id(op):
             warn(
                 Diagnostic(
                     doc.path,
-                    json_pointer(("paths", path, method)),
+                    where,
                     f"operation has no operationId; its method is named {name!r} after its "
                     "method and path (add an operationId to choose the name)",
+                )
+            )
+        elif name != want:
+            warn(
+                Diagnostic(
+                    doc.path,
+                    where + "/operationId",
+                    f"operationId {op['operationId']!r} is {want!r} in Python, like another "
+                    f"operation's; its method is named {name!r} (rename the operationId to choose)",
                 )
             )
     return names

@@ -27,6 +27,21 @@ class Param:
     required: bool
     description: str  # clean text (Markdown-safe)
     wire_literal: str  # Python literal of wire_name
+    check: ParamCheck  # what a value must be before it is sent
+
+
+@dataclass(frozen=True, slots=True)
+class ParamCheck:
+    """What the runtime checks a parameter value against (``_params.check_params``)."""
+
+    kind: str  # "str" | "int" | "number" | "bool" | "date-time" | "date" | "enum" | "any"
+    many: bool  # an array parameter: each item is checked
+    nonempty: bool  # "" is refused (a required header, or ``minLength: 1``)
+    values: tuple[str | int, ...]  # the enum's values, for "enum"
+
+    @property
+    def needed(self) -> bool:
+        return self.kind != "any" or self.nonempty
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +66,8 @@ class Field:
 
     name: str
     python_name: str | None  # the attribute on the body's model; None: the model has no such field
-    type: str
+    type: str  # "string (date-time)", "StateRequest", "array of CallbackRequest": the class a user meets
+    schema: str  # the schema that class comes from, where its name differs ("State"); else ""
     required: bool
     read_only: bool
     description: str
@@ -94,6 +110,9 @@ class Operation:
     description: str
     deprecated: bool
     params: tuple[Param, ...]
+    checks: tuple[
+        str, ...
+    ]  # Python literals of the runtime's parameter checks (``Request.checks``)
     client_headers: tuple[ClientHeader, ...]  # the client settings this operation declares
     unsent_headers: tuple[ClientHeader, ...]  # the client settings it does not declare
     body: Body | None
@@ -146,7 +165,9 @@ class Api:
     servers: tuple[Server, ...]
     client_headers: tuple[ClientHeader, ...]
     auth_header: str
-    typing_imports: tuple[str, ...]  # names operations.py imports from typing: ("TYPE_CHECKING", "Any")
+    typing_imports: tuple[
+        str, ...
+    ]  # names operations.py imports from typing: ("TYPE_CHECKING", "Any")
     uses_datetime: bool  # some parameter accepts datetime values
     auth_scheme: str  # "Bearer" -> "Authorization: Bearer <key>"; "" sends the key as it is
     env_vars: dict[str, str]  # client argument -> the environment variable it falls back to

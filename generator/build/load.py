@@ -25,6 +25,7 @@ MAX_EXPANDED_NODES = 2_000_000  # the Norce spec has ~7,000 nodes; a 20 MB spec 
 MAX_ALIASES = (
     100  # YAML aliases are shared references; many of them is how "billion laughs" expands
 )
+_KINDS = {list: "a list", str: "text", int: "a number", float: "a number", bool: "true/false"}
 Loader = Literal["c", "python"]
 DEFAULT_LOADER: Loader = "c" if yaml.__with_libyaml__ else "python"
 
@@ -191,8 +192,13 @@ def parse_spec_bytes(raw: bytes, path: str, loader: Loader = DEFAULT_LOADER) -> 
     except UnicodeDecodeError as exc:
         raise fail(path, [], f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     data, aliases = _load(text, path, loader)
+    if data is None:
+        raise fail(path, [], "the file is empty (no YAML or JSON document in it)")
     if not isinstance(data, dict):
-        raise fail(path, [], f"expected a mapping at the top level, got {type(data).__name__}")
+        found = _KINDS.get(type(data), type(data).__name__)
+        raise fail(
+            path, [], f"expected a mapping (an OpenAPI document) at the top level, got {found}"
+        )
     if "openapi" not in data:
         raise fail(path, [], "not an OpenAPI 3 description (no 'openapi' field)")
     _refuse_unencodable(data, path)
@@ -221,7 +227,7 @@ def _load(text: str, path: str, loader: Loader) -> tuple[Any, int]:
         finally:
             parser.dispose()
     except yaml.YAMLError as exc:
-        raise fail(path, [], f"invalid YAML/JSON: {_one_line(exc)}") from None
+        raise fail(path, [], f"invalid YAML/JSON: {_one_line(exc, path)}") from None
     except RecursionError:
         raise fail(path, [], "invalid YAML/JSON: nesting too deep") from None
     except _NodeProblem as problem:
@@ -318,5 +324,7 @@ def load_spec(path: Path, loader: Loader = DEFAULT_LOADER) -> SpecDocument:
     return SpecDocument(str(path), raw, hashlib.sha256(raw).hexdigest(), data)
 
 
-def _one_line(exc: yaml.YAMLError) -> str:
-    return " ".join(str(exc).split())
+def _one_line(exc: yaml.YAMLError, path: str) -> str:
+    """The parser's message on one line, naming the file (we parse text, which YAML calls
+    ``"<unicode string>"``)."""
+    return " ".join(str(exc).replace('"<unicode string>"', f'"{path}"').split())

@@ -24,10 +24,6 @@ FORMAT = 1
 # instead of it on import, so no copy with bytecode in it can be vouched for. Replacing a copy may
 # discard them (they are derived data, nothing is lost).
 CACHE_PARTS = frozenset({"__pycache__", ".mypy_cache"})
-BYTECODE_HINT = (
-    "hint: bytecode and caches are never in the manifest; delete the __pycache__ folders "
-    "and verify again"
-)
 
 
 class ManifestError(Exception):
@@ -43,16 +39,14 @@ class Changes:
     deleted: tuple[str, ...]
 
     def lines(self) -> list[str]:
-        """One ``kind: path`` line per change, in a fixed order."""
+        """One ``kind: path`` line per change, in a fixed order; bytecode in one summary line."""
+        bytecode = [p for p in self.added if is_bytecode(p)]
         return (
             [f"edited: {p}" for p in self.edited]
-            + [f"added: {p}" for p in self.added]
+            + [f"added: {p}" for p in self.added if not is_bytecode(p)]
+            + ([bytecode_line(len(bytecode))] if bytecode else [])
             + [f"deleted: {p}" for p in self.deleted]
         )
-
-    def has_caches(self) -> bool:
-        """Whether some added files are run-time caches (``__pycache__``, ``.mypy_cache``)."""
-        return any(_is_cache(path) for path in self.added)
 
     def without_caches(self) -> Changes:
         """The changes a user made: everything except added run-time caches."""
@@ -62,6 +56,21 @@ class Changes:
 
 def _is_cache(relpath: str) -> bool:
     return not CACHE_PARTS.isdisjoint(relpath.split("/"))
+
+
+def is_bytecode(relpath: str) -> bool:
+    """A ``.pyc`` file in a ``__pycache__`` folder (what importing the package writes)."""
+    parts = relpath.split("/")
+    return len(parts) > 1 and parts[-2] == "__pycache__" and parts[-1].endswith(".pyc")
+
+
+def bytecode_line(count: int) -> str:
+    """The one line that stands for every bytecode file (``_verify.py`` words it the same)."""
+    files = "file" if count == 1 else "files"
+    return (
+        f"added: {count} bytecode {files} under __pycache__ (not in the manifest; a crafted one "
+        "runs instead of its .py): delete them, or run Python with -B, and verify again"
+    )
 
 
 def manifest_bytes(
@@ -95,6 +104,8 @@ def with_manifest(
 
 def read_manifest(folder: Path) -> dict[str, Any]:
     """The manifest in ``folder``; ManifestError if missing, unreadable or not ours."""
+    if folder.exists() and not folder.is_dir():
+        raise ManifestError(f"{folder} is not a folder (name the vendored package folder)")
     try:
         record = json.loads((folder / MANIFEST).read_bytes())
     except FileNotFoundError:
@@ -145,12 +156,13 @@ def _digest(path: Path) -> str:
 
 
 __all__ = [
-    "BYTECODE_HINT",
     "CACHE_PARTS",
     "MANIFEST",
     "Changes",
     "ManifestError",
+    "bytecode_line",
     "compare",
+    "is_bytecode",
     "manifest_bytes",
     "package_files",
     "read_manifest",

@@ -8,8 +8,9 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
+from .admit import SCHEMA_PREFIX
 from .examples import body_example, example_call
-from .ir import Arg, Body, ClientHeader, Field, Operation, Param, Response
+from .ir import Arg, Body, ClientHeader, Field, Operation, Param, ParamCheck, Response
 from .modelfields import FieldNames
 from .naming import clean_text, doc_text, one_line, py_literal, snake_case, unique
 from .typemap import TypeContext
@@ -85,6 +86,7 @@ def build_operation(
                 required=required,
                 description=clean_text(param.get("description")),
                 wire_literal=py_literal(wire),
+                check=ctx.parameter_check(param.get("schema"), param["in"], required, annotation),
             )
         )
     params = _named(params, {h.python_name for h in client_headers})
@@ -113,6 +115,7 @@ def build_operation(
         description=description if description != summary else "",
         deprecated=op.get("deprecated") is True,
         params=tuple(params),
+        checks=_checks(params, own_headers),
         client_headers=tuple(own_headers),
         unsent_headers=tuple(h for h in client_headers if h.wire_name not in declared),
         body=body,
@@ -179,6 +182,29 @@ def _named(params: list[Param], client_names: set[str]) -> list[Param]:
         p if p.python_name == names[i] else replace(p, python_name=names[i])
         for i, p in enumerate(params)
     ]
+
+
+def _checks(params: list[Param], client_headers: list[ClientHeader]) -> tuple[str, ...]:
+    """The runtime's checks (``_params.Check`` literals): each parameter that has one, and a
+    per-call value for a required client header, which must not be empty."""
+    found = [(p.location, p.wire_name, p.python_name, p.check) for p in params if p.check.needed]
+    found += [
+        ("header", h.wire_name, h.python_name, ParamCheck("str", False, True, ()))
+        for h in client_headers
+        if h.required
+    ]
+    return tuple(
+        f"({py_literal(location)}, {py_literal(wire)}, {py_literal(python)}, "
+        f"{py_literal(check.kind)}, {check.many}, {check.nonempty}, {_tuple(check.values)})"
+        for location, wire, python, check in found
+    )
+
+
+def _tuple(values: tuple[str | int, ...]) -> str:
+    """A tuple literal black leaves on one line (no trailing comma but for one item)."""
+    if len(values) == 1:
+        return f"({py_literal(values[0])},)"
+    return "(" + ", ".join(py_literal(v) for v in values) + ")"
 
 
 def _args(
@@ -289,14 +315,17 @@ def _fields(ctx: TypeContext, schema: Any, python_names: dict[str, str]) -> tupl
     fields = []
     for name, prop in (resolved.get("properties") or {}).items():
         prop_resolved = ctx.deref(prop) if isinstance(prop, dict) else {}
-        kind = _type_label(ctx, prop)
+        read_only = isinstance(prop, dict) and prop.get("readOnly") is True
+        # A read-only field is never sent: the user meets its class in responses only.
+        kind, schema_name = _type_label(ctx, prop, "response" if read_only else "request")
         fields.append(
             Field(
                 name=str(name),
                 python_name=python_names.get(str(name)),
                 type=kind,
+                schema=schema_name,
                 required=name in required,
-                read_only=isinstance(prop, dict) and prop.get("readOnly") is True,
+                read_only=read_only,
                 description=one_line(
                     (prop or {}).get("description") or prop_resolved.get("description")
                 ),
@@ -305,19 +334,25 @@ def _fields(ctx: TypeContext, schema: Any, python_names: dict[str, str]) -> tupl
     return tuple(fields)
 
 
-def _type_label(ctx: TypeContext, schema: Any) -> str:
-    """Short type name for docs tables: ``string``, ``Price``, ``array of Item``."""
+def _type_label(ctx: TypeContext, schema: Any, mode: str) -> tuple[str, str]:
+    """Short type for docs tables and the schema it names where the class is called otherwise:
+    ``("string", "")``, ``("Price", "")``, ``("array of CallbackRequest", "Callback")``."""
     if not isinstance(schema, dict):
-        return "any"
-    if isinstance(schema.get("$ref"), str):
-        return str(schema["$ref"]).rsplit("/", 1)[-1]
+        return "any", ""
+    ref = schema.get("$ref")
+    if isinstance(ref, str):
+        name = ref.rsplit("/", 1)[-1]
+        made = ctx.models.schemas.get(name) if ref == SCHEMA_PREFIX + name else None
+        shown = (made.request if mode == "request" else made.response).name if made else name
+        return shown, "" if shown == name else name
     for key in ("allOf", "oneOf", "anyOf"):
         if isinstance(schema.get(key), list) and len(schema[key]) == 1:
-            return _type_label(ctx, schema[key][0])
+            return _type_label(ctx, schema[key][0], mode)
     if schema.get("type") == "array":
-        return f"array of {_type_label(ctx, schema.get('items'))}"
+        item, schema_name = _type_label(ctx, schema.get("items"), mode)
+        return f"array of {item}", schema_name
     kind = str(schema.get("type") or "any")
-    return f"{kind} ({schema['format']})" if schema.get("format") else kind
+    return (f"{kind} ({schema['format']})" if schema.get("format") else kind), ""
 
 
 def _responses(ctx: TypeContext, where: tuple[object, ...], op: dict[str, Any]) -> list[Response]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from ..diagnostics import fail
 from .admit import SCHEMA_PREFIX, Admitted, resolve_pointer
+from .ir import ParamCheck
 from .models import Models
 from .naming import py_literal
 
@@ -15,6 +16,15 @@ _DATES = {"date-time": "datetime.datetime", "date": "datetime.date"}
 # An enum parameter lists its values as a Literal up to this many; beyond, the class alone (and
 # any str) types it: a signature spelling out hundreds of values helps nobody.
 LITERAL_LIMIT = 64
+# Schema type (or, for a query value that accepts datetime objects, format) -> runtime check kind.
+_CHECKS = {
+    "string": "str",
+    "integer": "int",
+    "number": "number",
+    "boolean": "bool",
+    "date-time": "date-time",
+    "date": "date",
+}
 
 
 class TypeContext:
@@ -93,6 +103,31 @@ class TypeContext:
             self.uses_datetime = True
             return f"{date} | {text}"
         return text
+
+    def parameter_check(
+        self, schema: Any, location: str, required: bool, annotation: str
+    ) -> ParamCheck:
+        """What ``annotation`` (``parameter``'s) promises, as the runtime checks it before sending."""
+        node = self.deref(_unwrap(self.deref(schema)))
+        many = isinstance(node, dict) and node.get("type") == "array"
+        if many:
+            node = self.deref(_unwrap(self.deref(node.get("items"))))
+        if not isinstance(node, dict):
+            return ParamCheck("any", many, False, ())
+        min_length = node.get("minLength")
+        nonempty = (location == "header" and required) or (
+            isinstance(min_length, int) and not isinstance(min_length, bool) and min_length > 0
+        )
+        values = _enum_values(node)
+        if values:
+            return ParamCheck("enum", many, nonempty, tuple(values))
+        kind = node.get("type")
+        nonempty = nonempty and kind == "string"
+        if "models." in annotation or (many and not annotation.startswith("list[")):
+            kind = None  # a class of its own (or a nested list): not a value this check knows
+        elif kind == "string" and "datetime." in annotation:
+            kind = node.get("format")  # a query date accepts date objects too
+        return ParamCheck(_CHECKS.get(str(kind), "any"), many, nonempty, ())
 
 
 def _unwrap(node: Any) -> Any:

@@ -39,7 +39,7 @@ def merge_findings(walk: Walk) -> list[Change]:
         if owner[0] == "op":
             per_op[(kind, location, before, after, directions)].append((owner[1], found))
         else:
-            operations = walk.operations_of(owner)
+            operations = walk.operations_of(owner, _breaking_directions(kind, directions))
             changes.append(
                 _wire_row(kind, owner_label(owner), location, found, directions, operations)
             )
@@ -65,6 +65,15 @@ def merge_findings(walk: Walk) -> list[Change]:
             )
         )
     return changes
+
+
+def _breaking_directions(kind: str, directions: tuple[str, ...]) -> tuple[str, ...]:
+    """The directions that give a row its (worst) severity, when the other one is milder."""
+    classified = rule("wire", kind)
+    if len(directions) < 2 or not classified.directional:
+        return ()
+    worst = classified.severity(directions)
+    return tuple(d for d in directions if classified.severity((d,)) == worst)
 
 
 def _gather_values(findings: list[Finding]) -> list[Finding]:

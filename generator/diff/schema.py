@@ -19,12 +19,13 @@ to ``Hook.id`` (readOnly) is a response fact and never a request one.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..diagnostics import json_pointer
 from . import nodes
-from .changes import REQUEST
+from .changes import REQUEST, RESPONSE
 from .nodes import SCHEMA_PREFIX, DiffLimitError, show
 
 MAX_NESTING = (
@@ -73,7 +74,8 @@ class Walk:
     new: dict[str, Any]
     renames: dict[str, str]  # old schema name -> new schema name
     findings: list[Finding] = field(default_factory=list)
-    users: dict[Owner, set[Owner]] = field(default_factory=dict)  # schema owner -> who reaches it
+    # schema owner -> (who reaches it, in which direction)
+    users: dict[Owner, set[tuple[Owner, str]]] = field(default_factory=dict)
     _done: set[tuple[Owner, str]] = field(default_factory=set)
 
     def found(
@@ -95,19 +97,29 @@ class Walk:
             )
         )
 
-    def operations_of(self, owner: Owner) -> tuple[str, ...]:
-        """Every operation that reaches ``owner``, through any chain of schemas."""
+    def operations_of(self, owner: Owner, first: Iterable[str] = ()) -> tuple[str, ...]:
+        """Every operation that reaches ``owner``, through any chain of schemas.
+
+        Operations that reach it in one of the directions ``first`` are listed first (the ones a
+        change breaks: a reviewer reads the POST that now fails before the GETs that still work).
+        """
         if owner[0] == "op":
             return (owner[1],)
-        seen, stack, found = {owner}, [owner], set()
+        start = [(owner, d) for d in (REQUEST, RESPONSE, "")]
+        seen, stack, found = set(start), list(start), set()
         while stack:
-            for user in self.users.get(stack.pop(), ()):
-                if user[0] == "op":
-                    found.add(user[1])
+            target, direction = stack.pop()
+            for user in self.users.get(target, ()):
+                if user[1] != direction:
+                    continue
+                if user[0][0] == "op":
+                    found.add((user[0][1], direction))
                 elif user not in seen:
                     seen.add(user)
                     stack.append(user)
-        return tuple(sorted(found))
+        leading = {label for label, direction in found if direction in first}
+        rest = {label for label, _ in found} - leading
+        return (*sorted(leading), *sorted(rest))
 
     def schema(self, owner: Owner, direction: str, depth: int) -> None:
         """Compare a component pair once per direction; later users only record their use."""
@@ -175,7 +187,7 @@ class Pair:
         if ref_a and ref_b and self.walk.renames.get(ref_a, ref_a) == ref_b:
             self._wrapper(a_raw, b_raw, spot)
             target = schema_owner(ref_a, ref_b)
-            self.walk.users.setdefault(target, set()).add(self.owner)
+            self.walk.users.setdefault(target, set()).add((self.owner, self.direction))
             self.walk.schema(target, self.direction, depth + 1)
             return
         a, old_ptr = nodes.flatten(self.walk.old, a_raw, spot.old, depth, MAX_NESTING)

@@ -8,6 +8,11 @@ default, a field's type, alias, constraints, default and required-ness, an enum 
 constant's value, a ``Literal`` alias's values. Comparing two surfaces facet by facet can then not
 miss a difference by construction; ``python_api`` only decides what each difference means.
 
+An attribute that wraps another object's method (``self.get_order = to_raw_response(client.get_order)``
+in ``OrderClientWithRawResponse.__init__``) is listed as the method it wraps, with that method's
+parameters: it is recognised by what it wraps (a method of the class ``__init__`` is given), so a
+user's ``client.with_raw_response.get_order(...)`` is compared like any method.
+
 Field metadata that is prose or sample data (``examples``, ``description``, ``title``) is left out,
 so an example edited in the spec changes no facet and no fingerprint.
 """
@@ -46,6 +51,7 @@ def extract(files: Mapping[str, bytes], package: str) -> Surface:
         )
         surface: Surface = {}
         _module(root, surface)
+        _resolve_wrappers(surface)
         exports = root.members.get("__all__")
         if isinstance(exports, griffe.Attribute):
             surface["__all__"] = {"kind": "exports", "names": _json(_strings(exports.value))}
@@ -89,6 +95,8 @@ def _class(path: str, cls: Any, surface: Surface) -> None:
             continue
         if enum and member.is_attribute and member.annotation is None:
             surface[f"{path}.{name}"] = {"kind": "member", "value": str(member.value)}
+        elif (wraps := _wrapped_method(cls, member)) is not None:
+            surface[f"{path}.{name}"] = {"kind": "wrapper", "wraps": wraps[0], "by": wraps[1]}
         else:
             _object(f"{path}.{name}", member, surface, owner_is_class=True)
 
@@ -141,6 +149,48 @@ def _attribute(attr: Any, in_class: bool) -> Facets:
     if literal is not None and not in_class:  # ``Environment: TypeAlias = Literal[...]``
         return {"kind": "literal", "values": _json(literal)}
     return facets
+
+
+def _wrapped_method(cls: Any, member: Any) -> tuple[str, str] | None:
+    """(``Class.method``, wrapper) when ``member`` is ``wrapper(arg.method)`` and ``arg: Class`` is
+    an ``__init__`` parameter; None for any other member."""
+    value = getattr(member, "value", None)
+    if not (member.is_attribute and isinstance(value, griffe.ExprCall)):
+        return None
+    if len(value.arguments) != 1 or not isinstance(value.arguments[0], griffe.ExprAttribute):
+        return None
+    names = [str(part) for part in value.arguments[0].values]
+    init = cls.members.get("__init__")
+    if len(names) != 2 or init is None or not init.is_function:
+        return None
+    owner = next((p.annotation for p in init.parameters if p.name == names[0]), None)
+    if not isinstance(owner, griffe.ExprName):
+        return None
+    return f"{owner.name}.{names[1]}", str(value.function)
+
+
+def _resolve_wrappers(surface: Surface) -> None:
+    """Each wrapper entry becomes a copy of the method it wraps (and its parameters).
+
+    A wrapper whose target is not a listed method stays a plain class attribute with its value.
+    """
+    classes = {p.rpartition(".")[2]: p for p, f in surface.items() if f["kind"] == "class"}
+    for path, facets in [(p, f) for p, f in surface.items() if f["kind"] == "wrapper"]:
+        owner, _, method = facets["wraps"].rpartition(".")
+        target = f"{classes.get(owner, owner)}.{method}"
+        wrapped = surface.get(target)
+        if wrapped is None or wrapped["kind"] != "method":
+            surface[path] = {
+                "kind": "class-attribute",
+                "value": f"{facets['by']}({facets['wraps']})",
+            }
+            continue
+        # The wrapped method's own name only where it differs, so a method rename stays one fact.
+        same = method == path.rpartition(".")[2]
+        wraps = f"{facets['by']}({target.rpartition('.')[0] if same else target})"
+        surface[path] = {**wrapped, "wraps": wraps}
+        for entry, param in [(e, f) for e, f in surface.items() if e.startswith(target + "(")]:
+            surface[path + entry[len(target) :]] = dict(param)
 
 
 def _split_annotated(annotation: Any) -> tuple[str, dict[str, str]]:

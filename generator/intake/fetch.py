@@ -35,6 +35,7 @@ from ..build.naming import clean_text, one_line
 from ..build.pipeline import Result, build
 from ..diagnostics import Diagnostic, SpecError
 from ..settings import TEMPLATES
+from .docs_page import MAX_HTML_BYTES, spec_link
 from .lock import LockError, SpecLock, lock_path, lock_text, read_lock, replace_file
 
 DEFAULT_TIMEOUT = 30.0  # seconds, for the whole download, not per read
@@ -79,7 +80,9 @@ def update_spec(
     Raises FetchError or SpecError, in which case nothing under ``spec_path.parent`` changed.
     """
     raw, label = _read_source(source, options, project_root)
-    _reject_html(raw, label)
+    _reject_html(
+        raw, label, source if urlsplit(source).scheme.lower() in ("http", "https") else None
+    )
     data = parse_spec_bytes(raw, label)  # cheap first: YAML/JSON, size, "is it OpenAPI at all"
     digest = hashlib.sha256(raw).hexdigest()
     try:
@@ -255,10 +258,11 @@ def _body(response: httpx.Response, url: str, options: FetchOptions, deadline: f
         raise FetchError(f"{url}: HTTP {response.status_code} {response.reason_phrase}")
     kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind in ("text/html", "application/xhtml+xml"):
-        raise FetchError(
-            f"{url}: got an HTML page ({kind}), not an OpenAPI description "
-            "(a login or error page? check the URL)"
-        )
+        try:
+            page = _bounded.read_body(response, min(options.max_bytes, MAX_HTML_BYTES), deadline)
+        except _bounded.BodyTooLarge:
+            page = b""  # too big for a page worth searching: the plain refusal
+        raise FetchError(_html_refusal(url, f"got an HTML page ({kind})", page, url))
     declared = response.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > options.max_bytes:
         raise FetchError(
@@ -270,11 +274,22 @@ def _body(response: httpx.Response, url: str, options: FetchOptions, deadline: f
     return raw
 
 
-def _reject_html(raw: bytes, label: str) -> None:
+def _reject_html(raw: bytes, label: str, page_url: str | None) -> None:
     """Some servers send HTML error pages as text/plain; YAML would parse them as a string."""
     head = raw.lstrip()[:64].lower()
     if head.startswith(_HTML_STARTS):
-        raise FetchError(f"{label}: content is HTML, not an OpenAPI description (check the URL)")
+        raise FetchError(_html_refusal(label, "content is HTML", raw, page_url))
+
+
+def _html_refusal(label: str, what: str, page: bytes, page_url: str | None) -> str:
+    """Why an HTML page is refused, and where its OpenAPI download is when it links one."""
+    link = spec_link(page, page_url)
+    if link is None:
+        return f"{label}: {what}, not an OpenAPI description (a login or error page? check the URL)"
+    return (
+        f"{label}: {what}, not an OpenAPI description; this looks like the docs page: its "
+        f"OpenAPI download is {link} (run update-spec with that URL)"
+    )
 
 
 def _build_in_memory(raw: bytes, label: str, settings: Mapping[str, Any]) -> Result:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..build.manifest import BYTECODE_HINT, MANIFEST, ManifestError, compare, read_manifest
+from ..build.manifest import MANIFEST, ManifestError, compare, read_manifest
 from ..build.pipeline import Result, build
 from ..build.write import WriteError, write_tree
 
@@ -52,7 +52,7 @@ class Vendored:
 
     folder: Path
     result: Result
-    files: int
+    files: int  # the files MANIFEST.json lists (the manifest itself not counted)
 
 
 def package_name(name: str) -> str:
@@ -123,7 +123,7 @@ def vendor(
     result = build(spec, _copy_settings(settings, folder, name))
     files = strip_package(result.files, name)
     write_tree(folder, files)
-    return Vendored(folder, result, len(files))
+    return Vendored(folder, result, sum(1 for path in files if path != MANIFEST))
 
 
 def _check_replaceable(folder: Path, force: bool) -> None:
@@ -156,8 +156,7 @@ def verify(folder: Path, spec: Path | None, settings: Mapping[str, Any]) -> list
         SpecError: ``spec`` is invalid.
     """
     record = read_manifest(folder)
-    changes = compare(folder, record)
-    problems = changes.lines() + ([BYTECODE_HINT] if changes.has_caches() else [])
+    problems = compare(folder, record).lines()
     if spec is None:
         return problems
     try:

@@ -31,6 +31,7 @@ from ._bounded import (
     trace,
 )
 from ._call import Call
+from ._config import check_options, limit_problem, timeout_problem
 from ._constants import (
     DEFAULT_DEADLINE,
     DEFAULT_MAX_RESPONSE_SIZE,
@@ -41,11 +42,12 @@ from ._constants import (
 )
 from ._lazy import LazyModule
 from ._logs import CALL_SECRETS, install_secret_filter, secret_values
+from ._params import check_params
 from ._request import Request, build_query, build_url, encode_body
 from ._response import RawResponse, raw_response_requested
 from ._retry import RetryPolicy
 from ._types import NOT_GIVEN, NotGiven, RequestOptions
-from .errors import ConfigurationError, RequestValidationError
+from .errors import ClientClosedError, ConfigurationError, RequestValidationError
 
 if TYPE_CHECKING:
     import asyncio
@@ -94,9 +96,13 @@ class _BaseClient(Generic[HttpxClientT]):
             raise ConfigurationError("base_url must not contain a user name or password")
         if not api_key or not isinstance(api_key, str):
             raise ConfigurationError("api_key must be a non-empty string")
-        problem = _limit_problem(max_retries, deadline, max_response_size)
+        problem = limit_problem(max_retries, deadline, max_response_size)
         if problem:
             raise ConfigurationError(problem)
+        if not isinstance(strict_responses, bool):
+            raise ConfigurationError(
+                f"strict_responses must be True or False, got {strict_responses!r}"
+            )
         self._base_url = str(url).rstrip("/")
         self.max_retries = max_retries
         self._strict_responses = strict_responses
@@ -144,6 +150,7 @@ class _BaseClient(Generic[HttpxClientT]):
         )
         self._client: HttpxClientT = http_client
         self._owns_http_client = owns_http_client
+        self._closed = False
 
     @property
     def base_url(self) -> str:
@@ -158,9 +165,20 @@ class _BaseClient(Generic[HttpxClientT]):
         """Build the httpx request and the retry state for one call.
 
         Raises:
-            RequestValidationError: The arguments cannot be sent.
+            RequestValidationError: The arguments or options cannot be sent.
+            ClientClosedError: The client (or its `http_client`) was closed.
         """
-        options = options or _NO_OPTIONS
+        if self._closed or self._client.is_closed:
+            raise ClientClosedError(
+                f"{type(self).__name__} is closed; create a new one (a `with` block closes it "
+                "when it ends)"
+            )
+        if options is None:
+            options = _NO_OPTIONS
+        else:
+            check_options(options, request.operation_id)
+        if request.checks:
+            check_params(request)
         changes = [
             (name.lower(), value)
             for name, value in request.headers.items()
@@ -179,10 +197,6 @@ class _BaseClient(Generic[HttpxClientT]):
         max_retries = options.get("max_retries", self.max_retries)
         deadline = options.get("deadline", self.deadline)
         max_response_size = options.get("max_response_size", self.max_response_size)
-        if options:
-            problem = _limit_problem(max_retries, deadline, max_response_size)
-            if problem:
-                raise RequestValidationError(request.operation_id, [f"options: {problem}"])
         http_request = self._client.build_request(
             request.method,
             build_url(self._base_url, request),
@@ -294,6 +308,7 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
         http_client: httpx.Client | None = None,
         event_hooks: EventHooks | None = None,
     ) -> None:
+        _check_settings(timeout, http_client, httpx.Client)
         hooks = _check_hooks(event_hooks)
         owns = http_client is None
         if http_client is None:
@@ -362,7 +377,11 @@ class SyncAPIClient(_BaseClient[httpx.Client]):
             CALL_SECRETS.reset(secrets_token)
 
     def close(self) -> None:
-        """Close the connection pool, unless it belongs to a caller's `http_client`."""
+        """Close the connection pool, unless it belongs to a caller's `http_client`.
+
+        Calls made after it raise `ClientClosedError`.
+        """
+        self._closed = True
         if self._owns_http_client:
             self._client.close()
 
@@ -400,6 +419,7 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
         http_client: httpx.AsyncClient | None = None,
         event_hooks: EventHooks | None = None,
     ) -> None:
+        _check_settings(timeout, http_client, httpx.AsyncClient)
         hooks = _check_hooks(event_hooks)
         owns = http_client is None
         if http_client is None:
@@ -463,7 +483,11 @@ class AsyncAPIClient(_BaseClient[httpx.AsyncClient]):
             CALL_SECRETS.reset(secrets_token)
 
     async def aclose(self) -> None:
-        """Close the connection pool, unless it belongs to a caller's `http_client`."""
+        """Close the connection pool, unless it belongs to a caller's `http_client`.
+
+        Calls made after it raise `ClientClosedError`.
+        """
+        self._closed = True
         if self._owns_http_client:
             await self._client.aclose()
 
@@ -486,26 +510,6 @@ def _bad_header(value: object) -> bool:
     return not isinstance(value, str) or _HEADER_VALUE.fullmatch(value) is None
 
 
-def _limit_problem(max_retries: int, deadline: float | None, max_response_size: int) -> str | None:
-    """What is wrong with these settings, or None."""
-    if not isinstance(max_retries, int) or max_retries < 0:
-        return f"max_retries must be an integer >= 0, got {max_retries!r}"
-    if deadline is not None and (
-        not isinstance(deadline, int | float)
-        or isinstance(deadline, bool)
-        or not math.isfinite(deadline)
-        or deadline <= 0
-    ):
-        return f"deadline must be a positive number of seconds or None, got {deadline!r}"
-    if (
-        not isinstance(max_response_size, int)
-        or isinstance(max_response_size, bool)
-        or max_response_size <= 0
-    ):
-        return f"max_response_size must be a positive number of bytes, got {max_response_size!r}"
-    return None
-
-
 def _longest_wait(timeout: float | httpx.Timeout | None | NotGiven) -> float:
     """The longest connect, read, write or pool wait `timeout` allows (inf: unbounded)."""
     if isinstance(timeout, NotGiven):
@@ -520,13 +524,36 @@ def _client_timeout(
     return DEFAULT_TIMEOUT if isinstance(timeout, NotGiven) else timeout
 
 
-def _check_hooks(event_hooks: EventHooks | None) -> dict[str, list[Callable[..., Any]]]:
-    hooks = {name: list(fns) for name, fns in (event_hooks or {}).items()}
-    unknown = set(hooks) - {"request", "response"}
+def _check_settings(
+    timeout: object, http_client: object, kind: type[httpx.Client] | type[httpx.AsyncClient]
+) -> None:
+    """Refuse, when the client is made, a timeout or http_client every call would fail with."""
+    problem = timeout_problem(timeout)
+    if problem:
+        raise ConfigurationError(problem)
+    if http_client is not None and not isinstance(http_client, kind):
+        raise ConfigurationError(
+            f"http_client must be an {kind.__module__}.{kind.__name__}, "
+            f"got {type(http_client).__name__}"
+        )
+
+
+def _check_hooks(event_hooks: object) -> dict[str, list[Callable[..., Any]]]:
+    shape = "event_hooks must be a dict like {'request': [fn], 'response': [fn]}"
+    if event_hooks is None:
+        return {}
+    if not isinstance(event_hooks, Mapping):
+        raise ConfigurationError(f"{shape}, got {type(event_hooks).__name__}")
+    unknown = set(event_hooks) - {"request", "response"}
     if unknown:
         raise ConfigurationError(
-            f"event_hooks keys must be 'request' or 'response', got {sorted(unknown)}"
+            f"event_hooks keys must be 'request' or 'response', got {sorted(map(str, unknown))}"
         )
+    hooks: dict[str, list[Callable[..., Any]]] = {}
+    for name, fns in event_hooks.items():
+        if not isinstance(fns, list | tuple) or not all(callable(fn) for fn in fns):
+            raise ConfigurationError(f"{shape}: event_hooks[{name!r}] is not a list of functions")
+        hooks[name] = list(fns)
     return hooks
 
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from urllib.parse import quote
 
 from ._lazy import LazyModule
+from ._params import Check
 from ._types import (
     NotGiven,
     contains_model,
@@ -78,6 +79,8 @@ class Request(Generic[T]):
         body_type: What `body` is validated into before it is sent (the
             operation's request model); None validates a model body as its
             own class and sends other bodies as they are.
+        checks: What each path, query and header value must be, checked
+            before sending (`_params.check_params`).
     """
 
     method: str
@@ -90,6 +93,7 @@ class Request(Generic[T]):
     idempotent: bool
     operation_id: str
     body_type: Any = None
+    checks: tuple[Check, ...] = ()
 
 
 @functools.lru_cache(maxsize=256)

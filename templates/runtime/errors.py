@@ -18,7 +18,8 @@ NorceError
 │   ├── APIResponseValidationError
 │   └── ResponseTooLargeError          body over max_response_size
 ├── RequestValidationError (also a ValueError)
-└── ConfigurationError (also a ValueError)
+├── ConfigurationError (also a ValueError)
+└── ClientClosedError (also a RuntimeError)
 ```
 
 Nothing else escapes a call: whatever a server sends (any body, encoding,
@@ -49,6 +50,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ClientError",
     "ConfigurationError",
     "ConflictError",
@@ -73,7 +75,10 @@ class RequestValidationError(NorceError, ValueError):
     """Raised before any network call when the arguments cannot be sent.
 
     Causes: a body that fails its model (wrong type, missing required field,
-    an unknown enum value), or a path parameter that is empty, "." or "..".
+    an unknown enum value); a path, query or header value of the wrong type
+    or not among its enum's values; an empty value for a required header; a
+    path parameter that is empty, "." or ".."; an unknown key or a bad value
+    in `options`.
 
     Attributes:
         operation_id: The operation being built.
@@ -88,9 +93,18 @@ class RequestValidationError(NorceError, ValueError):
 
 class ConfigurationError(NorceError, ValueError):
     """Raised when a client is created with settings it cannot use: a bad
-    `base_url`, environment or slug, an empty API key, a negative retry
-    count, a non-positive deadline or size limit, a header value that cannot
-    be sent. Also a `ValueError`, so `except ValueError` keeps working.
+    `base_url`, environment or slug, an empty API key or required header, a
+    negative retry count, a timeout, deadline or size limit that is not a
+    positive number, a header value that cannot be sent, an `http_client` or
+    `event_hooks` of the wrong kind. Also a `ValueError`, so `except
+    ValueError` keeps working.
+    """
+
+
+class ClientClosedError(NorceError, RuntimeError):
+    """Raised by a call on a client that was closed (`close()`, `aclose()` or the end of its
+    `with` block), or whose own `http_client` was closed. Create a new client instead. Also a
+    `RuntimeError`, which httpx raises in the same case.
     """
 
 

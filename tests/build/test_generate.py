@@ -55,7 +55,7 @@ def test_check_fails_after_a_one_byte_edit(tmp_path: Path) -> None:
 
 
 BROKEN = {
-    "invalid-yaml": ("openapi: 3.0.1\ninfo: [unclosed\n", "#: invalid YAML/JSON"),
+    "invalid-yaml": ("openapi: 3.0.1\ninfo: [unclosed\n", ": invalid YAML/JSON"),
     "fails-validation": (
         "openapi: 3.0.1\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: a\n"
         "      responses:\n        '200': {description: 5}\n",

@@ -55,7 +55,7 @@ def test_both_loaders_give_the_same_dict_or_the_same_refusal(path: Path) -> None
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ("a: 1\na: 2\n", "#: invalid YAML/JSON: duplicate key 'a' (line 5)"),
+        ("a: 1\na: 2\n", "spec.yaml: invalid YAML/JSON: duplicate key 'a' (line 5)"),
         ("x:\n  ? {a: 1}\n  : 2\n", "#/x: a key is a mapping; keys must be strings (line 5)"),
         ("x:\n  ? [a]\n  : 2\n", "#/x: a key is a list; keys must be strings (line 5)"),
         (

@@ -91,6 +91,11 @@ def _api_path(url: str) -> str:
 
 def test_the_data_names_its_sources() -> None:
     assert len(REQUESTS) == 50
+    coverage = COLLECTIONS["coverage"]
+    for repo in ("NorceTech/checkout-collection", "NorceTech/norce-checkout-training-collection"):
+        assert coverage[repo]["order_api_requests"] == sum(
+            r["source"]["repo"] == repo for r in REQUESTS
+        ), repo
     for request in REQUESTS:
         assert request["source"]["repo"] in (
             "NorceTech/checkout-collection",

@@ -76,6 +76,17 @@ def _listening(port: int) -> bool:
 @pytest.fixture(scope="session")
 def prism_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of a Prism mock of the spec with ``--errors`` (violations become 4xx/5xx)."""
+    yield from _prism_mock(tmp_path_factory, "--errors")
+
+
+@pytest.fixture(scope="session")
+def prism_examples_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of a Prism mock without ``--errors``: it answers 200 with the examples it builds
+    from the spec, also where they break the spec's own rules, as a real server may."""
+    yield from _prism_mock(tmp_path_factory)
+
+
+def _prism_mock(tmp_path_factory: pytest.TempPathFactory, *flags: str) -> Iterator[str]:
     prism = _ensure_prism()
     log_path = tmp_path_factory.mktemp("prism") / "prism.log"
     port = _free_port()
@@ -89,7 +100,7 @@ def prism_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 "127.0.0.1",
                 "--port",
                 str(port),
-                "--errors",
+                *flags,
                 str(SPEC_PATH),
             ],
             stdout=log,

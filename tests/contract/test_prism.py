@@ -111,7 +111,8 @@ def test_published_response_examples_parse(
     """Prism answers with the spec's own response examples; our models must read them.
 
     Where the example breaks its own schema, Prism (``--errors``) answers 500 listing response
-    violations: that is a defect of the published spec, reported as xfail, not a client bug.
+    violations: that is a defect of the published spec, reported as xfail, not a client bug. What
+    a user sees when a server sends such an example anyway: ``test_prism_examples.py``.
     """
     from norce_checkout_order import APIStatusError, OrderClient
 

@@ -169,7 +169,7 @@ def test_arguments_are_never_git_options(
     code, _, err = _run(capsys, "no-such-rev-xyz", str(SPEC))
     assert (
         code == EXIT_SPEC
-        and "[OLD] no-such-rev-xyz#: not a file, and 'no-such-rev-xyz' is not a git revision" in err
+        and "[OLD] no-such-rev-xyz: not a file, and 'no-such-rev-xyz' is not a git revision" in err
     )
     assert not list(PROJECT_ROOT.glob("written-by-git*"))
 
@@ -181,7 +181,7 @@ def test_not_openapi_fails_naming_the_side(
     other.write_text("services:\n  web:\n    image: nginx\n", "utf-8")
     code, out, err = _run(capsys, str(SPEC), str(other))
     assert code == EXIT_SPEC and out == ""
-    assert f"[NEW] {other}#: not an OpenAPI 3 description" in err and "[OLD]" not in err
+    assert f"[NEW] {other}: not an OpenAPI 3 description" in err and "[OLD]" not in err
 
 
 def test_invalid_spec_reports_pointer(

@@ -114,6 +114,29 @@ def test_twins_and_repeated_arguments_are_folded(next_build: Report) -> None:
     assert len(wire.operations) == 32
 
 
+TWINS = ("AsyncOrderClient", "OrderClientWithRawResponse", "AsyncOrderClientWithRawResponse")
+
+
+def test_a_method_change_is_one_row_across_every_twin(next_build: Report) -> None:
+    """Sync, async, raw-response wrappers (attributes wrapping the client's methods) and ``operations``
+    functions: one row per fact, on the sync client, naming the others."""
+    python = next_build.by_level("python")
+    assert not [c for c in python if c.subject.startswith((*TWINS, "operations."))]
+    assert not [c for c in python if "attribute" in c.kind]
+    facts = {
+        "method-removed": "OrderClient.delete_checkout_order_hook",
+        "method-renamed": "OrderClient.get_checkout_order",
+        "method-added": "OrderClient.get_checkout_order_hooks",
+    }
+    for kind, subject in facts.items():
+        assert [c.subject for c in find(python, "python", kind)] == [subject], kind
+    for kind in ("method-removed", "method-added"):
+        [row] = find(python, "python", kind)
+        assert row.extra == (f"also in {', '.join(sorted((*TWINS, 'operations')))}",)
+    # the renamed method's wrappers are renamed with it, not removed and added
+    assert not [c for c in python if "fetch_checkout_order" in c.subject]
+
+
 def test_new_required_argument_shows_the_new_call(next_build: Report) -> None:
     [row] = find(next_build, "python", "parameter-became-required")
     assert (row.call_before, row.call_after) == (

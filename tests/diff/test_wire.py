@@ -262,3 +262,37 @@ def test_direction_decides_severity(
         )
         [row] = find(diff_wire(old, new), "wire", kind)
         assert (row.severity, row.directions) == (expected, (direction,)), direction
+
+
+def test_a_shared_schema_row_lists_the_operations_it_breaks_first() -> None:
+    """Payment.currency now required: the PUT that sends a Payment breaks, the GETs only read it."""
+    payment = {"type": "object", "properties": {"currency": {"type": "string"}}}
+    reads = {f"/a{i}": {"get": body_op(None, "Payment")} for i in range(3)}
+    ops = {**reads, "/z": {"put": body_op("Payment", None)}}
+    required = {**payment, "required": ["currency"]}
+    [row] = diff_wire(api(ops, {"Payment": payment}), api(ops, {"Payment": required}))
+    assert (row.kind, row.severity, row.directions) == (
+        "property-became-required",
+        BREAKING,
+        (REQUEST, RESPONSE),
+    )
+    assert row.operations == ("PUT /z", "GET /a0", "GET /a1", "GET /a2")
+
+
+def test_an_operation_reaching_a_schema_only_through_hidden_properties_is_not_listed() -> None:
+    """A request body reaches Inner only through a readOnly property: the request never sends it."""
+    inner = {"type": "object", "properties": {"n": {"type": "string"}}}
+    outer = {
+        "type": "object",
+        "properties": {"inner": {"$ref": "#/components/schemas/Inner", "readOnly": True}},
+    }
+    ops = {"/w": {"post": body_op("Outer", None)}, "/r": {"get": body_op(None, "Outer")}}
+    changed = _edit(inner, n={"type": "integer"})
+    [row] = diff_wire(
+        api(ops, {"Outer": outer, "Inner": inner}), api(ops, {"Outer": outer, "Inner": changed})
+    )
+    assert (row.subject, row.directions, row.operations) == (
+        "schema Inner",
+        (RESPONSE,),
+        ("GET /r",),
+    )

@@ -153,6 +153,7 @@ _SAFE_EXPRESSIONS = {
     "a.annotation",
     "a.default",
     "a.name",
+    "check",  # operations._checks builds it from py_literal pieces and fixed words
     "api.client_class",
     "api.heading_doc",
     "api.import_path",

@@ -74,9 +74,9 @@ def _assert_refused(spec: Path, tmp_path: Path) -> None:
     assert not out.exists()
     lines = [line for line in err.splitlines() if line.startswith("error: ")]
     assert lines, err
-    for line in lines:  # "error: <file>#/json/pointer: message"
-        assert line.startswith(f"error: {spec}#"), line
-        assert re.match(r"error: .+#(/[^:]*)?: \S", line), line
+    for line in lines:  # "error: <file>#/json/pointer: message", or "error: <file>: message"
+        assert line.startswith((f"error: {spec}#/", f"error: {spec}: ")), line
+        assert re.match(r"error: [^#]+(#/[^:]*)?: \S", line), line
 
 
 def _assert_safe(spec: Path, tmp_path: Path) -> None:

@@ -111,6 +111,17 @@ def _redirect(to: str) -> Handler:
     return handle
 
 
+# A rendered Redocly reference page, as docs.norce.io serves it: the description is behind a link.
+DOCS_PAGE = (
+    b"<!DOCTYPE html><html><head><title>Order Management API</title>"
+    b'<link rel="stylesheet" href="/assets/site.css"></head><body>'
+    b'<a href="/api-reference/nco/openapi/payment">Payment API</a>'
+    b'<a class="download" href="/_spec/api-reference/nco/openapi/order.yaml?download" download>'
+    b"<span>Download</span> OpenAPI description</a>"
+    b'<a href="/changelog.json">changelog</a></body></html>'
+)
+SEEN: list[str] = []  # every path the server was asked for
+
 ROUTES: dict[str, Handler] = {
     "/spec.yaml": _send(REAL),
     "/newer.yaml": _send(NEWER),
@@ -132,11 +143,16 @@ ROUTES: dict[str, Handler] = {
     "/loop": _redirect("/loop"),
     "/hop": _redirect("/spec.yaml"),
     "/missing": lambda req: req.send_error(404),
+    "/docs/order": _send(DOCS_PAGE, "text/html; charset=utf-8"),
+    "/docs/plain": _send(
+        b'<html><body><a href="https://example.test/order.json">spec</a>', "text/plain"
+    ),
 }
 
 
 class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        SEEN.append(self.path)
         ROUTES.get(self.path, ROUTES["/missing"])(self)
 
     def log_message(self, *args: object) -> None:
@@ -312,3 +328,25 @@ def test_committed_lock_matches_committed_spec() -> None:
     assert lock["sha256"] == hashlib.sha256(REAL).hexdigest()
     assert lock["bytes"] == len(REAL)
     assert lock["source"].endswith("norce-order-v0.yaml")
+
+
+@pytest.mark.parametrize(
+    ("route", "link"),
+    [
+        ("/docs/order", "{server}/_spec/api-reference/nco/openapi/order.yaml?download"),
+        ("/docs/plain", "https://example.test/order.json"),
+    ],
+)
+def test_a_docs_page_is_refused_naming_its_download_link(
+    server: str, project: Path, route: str, link: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The refusal points at the OpenAPI download; the link is printed, never followed."""
+    before = _snapshot(project)
+    SEEN.clear()
+    assert _update(project, server + route) == 5
+    err = capsys.readouterr().err
+    expected = link.format(server=server)
+    assert f"this looks like the docs page: its OpenAPI download is {expected} " in err, err
+    assert "run update-spec with that URL" in err
+    assert SEEN == [route]
+    assert _snapshot(project) == before

@@ -85,6 +85,11 @@ def test_rename_follows_the_package_setting(cli: Callable[..., Run], other_repo:
     assert "norce-codegen 0.1.0" in readme and "Build 2026-01-12 08:21:29" in readme
     leftovers = [p for p, data in read_tree(folder).items() if b"norce_checkout_order" in data]
     assert leftovers == []
+    # `make generate` writes the project's configured package, never a folder named after the copy
+    assert "generated/norce_order" not in readme
+    assert (
+        "`make generate` (the project's own copy in\n`generated/`, under the package name" in readme
+    )
     assert json.loads((folder / MANIFEST).read_bytes())["package"] == "norce_order"
 
 

@@ -147,7 +147,7 @@ def test_verify_runs_as_a_module_in_the_other_repo(fresh_python: Path, copy: Pat
         cwd=repo,
         pythonpath=repo / "src",
     )
-    assert bad.returncode == 1 and "edited: docs/index.md" in bad.stdout
+    assert bad.returncode == 1 and "edited: docs/index.md" in bad.stderr
 
 
 def test_renamed_copy_passes_mypy_strict(copy: Path, tmp_path: Path) -> None:

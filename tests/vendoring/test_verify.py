@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
 import os
 import subprocess
 import sys
@@ -41,11 +42,19 @@ def _tamper(folder: Path) -> None:
 
 
 def test_fresh_copy_verifies(cli: Callable[..., Run], copy: Path) -> None:
+    """vendor, verify and _verify.py count the same files: those MANIFEST.json lists."""
+    listed = len(json.loads((copy / "MANIFEST.json").read_text())["files"])
+    assert len([p for p in copy.rglob("*") if p.is_file()]) == listed + 1
+    again = cli("vendor", copy.parent, "--package", copy.name)
+    assert again.code == 0 and f"vendored {listed} files and MANIFEST.json into " in again.out
     result = cli("verify", copy)
-    assert result.code == 0 and "matches its manifest" in result.out
+    assert result.code == 0 and result.err == ""
+    assert (
+        f"matches its manifest: the {listed} files MANIFEST.json lists, nothing added" in result.out
+    )
     script = standalone(copy)
-    assert script.returncode == 0, script.stdout + script.stderr
-    assert "files match MANIFEST.json" in script.stdout
+    assert script.returncode == 0 and script.stderr == "", script.stdout + script.stderr
+    assert f"ok, the {listed} files MANIFEST.json lists match, nothing added" in script.stdout
 
 
 def _crafted_bytecode(copy: Path) -> Path:
@@ -67,7 +76,7 @@ def _crafted_bytecode(copy: Path) -> Path:
 def test_bytecode_the_manifest_does_not_list_is_flagged(
     cli: Callable[..., Run], copy: Path
 ) -> None:
-    pyc = _crafted_bytecode(copy)
+    _crafted_bytecode(copy)
     probe = "import acme.norce_order.errors as e; print(getattr(e, 'PWNED', False))"
     ran = subprocess.run(
         [sys.executable, "-B", "-c", probe],
@@ -78,14 +87,42 @@ def test_bytecode_the_manifest_does_not_list_is_flagged(
         timeout=60,
     )
     assert ran.stdout.strip() == "True", ran.stderr  # the attack is real: the .pyc ran
-    added = f"added: {pyc.relative_to(copy).as_posix()}"
+    added = "added: 1 bytecode file under __pycache__ (not in the manifest; a crafted one runs "
     for lines, code in (
         (cli("verify", copy).err.splitlines(), cli("verify", copy).code),
-        (standalone(copy).stdout.splitlines(), standalone(copy).returncode),
+        (standalone(copy).stderr.splitlines(), standalone(copy).returncode),
     ):
         assert code == 1
-        assert added in [line.strip() for line in lines]
-        assert any("delete the __pycache__ folders" in line for line in lines)
+        assert [line.strip() for line in lines[1:]] == [
+            added + "instead of its .py): delete them, or run Python with -B, and verify again"
+        ]
+
+
+def test_bytecode_from_an_import_is_one_line_and_other_files_are_named(
+    cli: Callable[..., Run], copy: Path
+) -> None:
+    """Importing the copy writes a .pyc per module: one summary line, not one line each."""
+    ran = subprocess.run(
+        [sys.executable, "-c", "import acme.norce_order.models, acme.norce_order._async_client"],
+        cwd=copy.parents[1],
+        env={**os.environ, "PYTHONPATH": str(copy.parents[1]), "PYTHONDONTWRITEBYTECODE": ""},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert ran.returncode == 0, ran.stderr
+    count = len(list(copy.rglob("__pycache__/*.pyc")))
+    assert count > 5
+    (copy / "notes.txt").write_text("mine\n")
+    for lines, code in (
+        (cli("verify", copy).err.splitlines(), cli("verify", copy).code),
+        (standalone(copy).stderr.splitlines(), standalone(copy).returncode),
+    ):
+        assert code == 1
+        found = [line.strip() for line in lines[1:]]
+        assert found[0] == "added: notes.txt"
+        assert found[1].startswith(f"added: {count} bytecode files under __pycache__ ")
+        assert len(found) == 2
 
 
 @pytest.mark.parametrize("name", ["sitecustomize.py", "evil.pth", "extra.pyc", ".mypy_cache/x"])
@@ -94,7 +131,7 @@ def test_every_unlisted_file_is_flagged(cli: Callable[..., Run], copy: Path, nam
     (copy / name).write_text("import os\n")
     assert f"added: {name}" in cli("verify", copy).err
     script = standalone(copy)
-    assert script.returncode == 1 and f"added: {name}" in script.stdout
+    assert script.returncode == 1 and f"added: {name}" in script.stderr
 
 
 def test_edited_added_and_deleted_files_are_named(cli: Callable[..., Run], copy: Path) -> None:
@@ -105,7 +142,7 @@ def test_edited_added_and_deleted_files_are_named(cli: Callable[..., Run], copy:
     assert [line.strip() for line in result.err.splitlines()[1:]] == expected
     script = standalone(copy)
     assert script.returncode == 1
-    assert [line.strip() for line in script.stdout.splitlines()[1:]] == expected
+    assert [line.strip() for line in script.stderr.splitlines()[1:]] == expected
 
 
 def test_not_a_vendored_copy_exits_2(cli: Callable[..., Run], tmp_path: Path) -> None:
@@ -121,7 +158,7 @@ def test_not_a_vendored_copy_exits_2(cli: Callable[..., Run], tmp_path: Path) ->
         text=True,
         timeout=60,
     )
-    assert run.returncode == 2 and "not a norce-codegen manifest" in run.stdout
+    assert run.returncode == 2 and "not a norce-codegen manifest" in run.stderr
     usage = subprocess.run(
         [sys.executable, "-I", str(script), "--bogus"], capture_output=True, text=True, timeout=60
     )
@@ -138,9 +175,12 @@ def test_spec_checks(cli: Callable[..., Run], copy: Path, tmp_path: Path) -> Non
         SPEC.read_bytes().replace(b"Build 2026-01-12 08:21:29", b"Build 2026-03-01 00:00:00")
     )
     script = standalone(copy, "--spec", newer)
-    assert script.returncode == 1 and "the copy is older than the given spec" in script.stdout
+    assert script.returncode == 1 and "the copy is older than the given spec" in script.stderr
     wrong = standalone(copy, "--sha256", "0" * 64)
-    assert wrong.returncode == 1 and "the copy is different" in wrong.stdout
+    assert wrong.returncode == 1 and "the copy is different from the given spec" in wrong.stderr
+    for bad in ("abc", "0" * 63, "g" * 64):
+        usage = standalone(copy, "--sha256", bad)
+        assert usage.returncode == 2 and "invalid sha256 (64 hex digits) value" in usage.stderr
     result = cli("verify", copy, "--spec", newer)
     assert result.code == 1
     assert "spec: copy generated from sha256" in result.err
@@ -149,4 +189,4 @@ def test_spec_checks(cli: Callable[..., Run], copy: Path, tmp_path: Path) -> Non
 
 def test_missing_spec_file_is_a_usage_error(copy: Path, tmp_path: Path) -> None:
     script = standalone(copy, "--spec", tmp_path / "absent.yaml")
-    assert script.returncode == 2 and "cannot read" in script.stdout
+    assert script.returncode == 2 and "cannot read" in script.stderr and script.stdout == ""

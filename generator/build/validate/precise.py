@@ -9,6 +9,7 @@ so a pattern like ``^(a+)+$`` costs microseconds, not hours, whatever default si
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -45,6 +46,9 @@ _TOP_LEVEL = {
     "webhooks",
     "jsonSchemaDialect",
 }
+_UNRESOLVED = re.compile(
+    r"Path parameter '(?P<name>[^']*)' for '(?P<method>\w+)' operation in '(?P<path>.*)' was not resolved"
+)
 
 
 def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
@@ -141,7 +145,12 @@ def spec_problems(doc: Admitted) -> Iterator[Diagnostic]:
             why = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
             yield Diagnostic(doc.path, "#", f"openapi-spec-validator could not check this spec ({why})")
             return
+    unresolved: dict[tuple[str, str], list[str]] = {}
     for error in errors:
+        found = _UNRESOLVED.fullmatch(error.message) if not error.absolute_path else None
+        if found:  # the validator names no place for these: gathered per operation below
+            unresolved.setdefault((found["path"], found["method"]), []).append(found["name"])
+            continue
         deepest = _deepest(error)
         path: tuple[object, ...] = tuple(deepest.absolute_path)
         if path and path[0] in _TOP_LEVEL:
@@ -150,6 +159,25 @@ def spec_problems(doc: Admitted) -> Iterator[Diagnostic]:
             # Schema-level errors carry a path relative to the schema object: re-root it.
             path = last_absolute + path
         yield Diagnostic(doc.path, json_pointer(_through_refs(doc.data, path)), _message(deepest))
+    for (path_key, method), names in unresolved.items():
+        yield Diagnostic(
+            doc.path, json_pointer(("paths", path_key, method)), _mismatch(path_key, names)
+        )
+
+
+def _mismatch(path: str, names: list[str]) -> str:
+    """One message for a path template and path parameters that do not name the same things."""
+    template = set(re.findall(r"\{([^}]*)\}", path))
+    missing = [n for n in names if n in template]
+    extra = [n for n in names if n not in template]
+    parts = []
+    if missing:
+        parts.append(
+            f"the path has {', '.join('{' + n + '}' for n in missing)} but no path parameter of that name"
+        )
+    if extra:
+        parts.append(f"path parameter {', '.join(repr(n) for n in extra)} is not in the path")
+    return "; ".join(parts) + " (use the same names in both)"
 
 
 def _through_refs(data: Any, path: tuple[object, ...]) -> tuple[object, ...]:
