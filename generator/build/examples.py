@@ -38,6 +38,14 @@ Deref = Callable[[Any], Any]
 # Bounds nesting of constructed models (a recursive schema has no natural end).
 _DEPTH = 8
 _PLACEHOLDERS = {"str": "'string'", "int": "0", "float": "0.0", "bool": "True"}
+# Placeholders for required strings by format: values a validator of that format accepts.
+_STRING_FORMATS = {
+    "date-time": "2026-01-12T08:21:29Z",
+    "date": "2026-01-12",
+    "uuid": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+    "email": "user@example.com",
+    "uri": "https://example.com/",
+}
 # A JSON value of each Python type, for a required field the spec gives no example for.
 _FILLERS: dict[str, Any] = {
     "str": "string",
@@ -46,9 +54,9 @@ _FILLERS: dict[str, Any] = {
     "bool": True,
     "list": [],
     "dict": {},
-    "datetime.datetime": "2026-01-12T08:21:29+00:00",
-    "datetime.date": "2026-01-12",
-    "uuid.UUID": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+    "datetime.datetime": _STRING_FORMATS["date-time"],
+    "datetime.date": _STRING_FORMATS["date"],
+    "uuid.UUID": _STRING_FORMATS["uuid"],
 }
 _JSON_TYPES: dict[str, tuple[type, ...]] = {
     "string": (str,),
@@ -58,26 +66,19 @@ _JSON_TYPES: dict[str, tuple[type, ...]] = {
     "array": (list,),
     "object": (dict,),
 }
-_ID_SUFFIX = re.compile(r"_?id$", re.IGNORECASE)
+_WORDS = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])")
 # Modules an example may name (the values it spells), imported above the call when it does.
 _STDLIB_MODULES = frozenset({"datetime", "uuid"})
 _MODELS_PREFIX = re.compile(r"\bmodels\.")
-# Placeholders for required strings by format: values a validator of that format accepts.
-_STRING_FORMATS = {
-    "date-time": "2026-01-12T08:21:29Z",
-    "date": "2026-01-12",
-    "uuid": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
-    "email": "user@example.com",
-    "uri": "https://example.com/",
-}
 
 
 def param_example(deref: Deref, param: dict[str, Any]) -> str:
     """A Python literal for a path or required parameter in the docs example (module docstring)."""
     schema = deref(param.get("schema"))
     schema = schema if isinstance(schema, dict) else {}
-    named = [deref(e).get("value") for e in (param.get("examples") or {}).values() if deref(e)]
-    for candidate in [param.get("example"), *named[:1], schema.get("example")]:
+    named = [deref(e) for e in (param.get("examples") or {}).values()]
+    values = [e.get("value") for e in named if isinstance(e, dict)]
+    for candidate in [param.get("example"), *values[:1], schema.get("example")]:
         if _fits(candidate, schema):
             return py_literal(candidate)
     enum = [v for v in schema.get("enum") or [] if v is not None]
@@ -87,9 +88,9 @@ def param_example(deref: Deref, param: dict[str, Any]) -> str:
     if kind == "string" and str(schema.get("format")) in _STRING_FORMATS:
         return py_literal(_STRING_FORMATS[str(schema["format"])])
     if kind == "string" and param.get("in") == "path":
-        words = [w for w in re.split(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])", param["name"]) if w]
-        stem = words[:-1] if len(words) > 1 and _ID_SUFFIX.fullmatch(words[-1]) else words
-        return py_literal("".join(w[0].lower() for w in stem or ["x"]) + "_123")
+        words = [w for w in _WORDS.split(str(param["name"])) if w] or ["x"]
+        stem = words[:-1] if len(words) > 1 and words[-1].lower() == "id" else words
+        return py_literal("".join(w[0].lower() for w in stem) + "_123")
     return {"integer": "1", "number": "1.0", "boolean": "True", "array": "[]"}.get(kind, "'string'")
 
 
