@@ -63,9 +63,9 @@ class Catalog:
 
     classes: dict[str, DeclaredClass]
     aliases: dict[str, str]  # ``XLiteral`` alias -> the enum it spells
-    imported: dict[
-        str, str
-    ]  # imported name -> what a user writes (``date_aliased`` -> ``datetime.date``)
+    # Imported name -> what a user writes (``date_aliased`` -> ``datetime.date``).
+    imported: dict[str, str]
+    spellings: dict[str, str]  # every name above -> what a user writes (``models.Address``)
 
     def referenced(self, annotation: str) -> list[str]:
         """Classes an annotation names (an enum for its ``Literal`` alias), in order."""
@@ -80,8 +80,7 @@ class Catalog:
     def user_type(self, annotation: str) -> str:
         """The annotation as a user of the package writes it: ``models.Address | None``,
         ``datetime.datetime``; what the models module imports from ``typing`` stays bare."""
-        spelled = {name: f"models.{name}" for name in [*self.classes, *self.aliases]}
-        return ast.unparse(_Respell(self.imported | spelled).visit(ast.parse(annotation, "eval")))
+        return ast.unparse(_Respell(self.spellings).visit(ast.parse(annotation, "eval")))
 
 
 class _Respell(ast.NodeTransformer):
@@ -121,7 +120,8 @@ def read_catalog(source: str) -> Catalog:
     aliases = {alias: enum for alias, enum in aliases.items() if enum in classes}
     for literal, enum in aliases.items():
         classes[enum] = replace(classes[enum], literal_alias=literal)
-    return Catalog(classes, aliases, imported)
+    spellings = imported | {name: f"models.{name}" for name in [*classes, *aliases]}
+    return Catalog(classes, aliases, imported, spellings)
 
 
 def _spelled(module: str, name: str) -> str:
