@@ -8,8 +8,9 @@ from typing import Any
 
 from ..diagnostics import Diagnostic, fail, json_pointer, warn
 from .admit import Admitted
+from .docpages import document_models
 from .ir import Api, ClientHeader, Operation, Server, Tag
-from .modelfields import model_field_names
+from .modelfields import read_catalog
 from .models import Models
 from .naming import clean_text, doc_text, one_line, py_literal, snake_case, unique
 from .operations import (
@@ -32,11 +33,9 @@ def build_api(doc: Admitted, models: Models, settings: Mapping[str, Any]) -> Api
     data = doc.data
     raw_ops = list(iter_operations(ctx))
     client_headers = _client_headers(ctx, raw_ops, settings)
-    fields = model_field_names(models.source)
+    catalog = read_catalog(models.source)
     operations = [
-        build_operation(
-            ctx, raw, python_name=name, client_headers=client_headers, model_fields=fields
-        )
+        build_operation(ctx, raw, python_name=name, client_headers=client_headers, catalog=catalog)
         for raw, name in zip(raw_ops, _operation_names(doc, raw_ops), strict=True)
     ]
     operations.sort(key=lambda op: (op.path, HTTP_METHODS.index(op.method.lower())))
@@ -50,7 +49,7 @@ def build_api(doc: Admitted, models: Models, settings: Mapping[str, Any]) -> Api
     sample_args = ", ".join(
         py_literal(f"<{p.wire_name}>") for p in sample.params if p.location == "path"
     )
-    return Api(
+    api = Api(
         title=title,
         version=version,
         build=build,
@@ -73,6 +72,8 @@ def build_api(doc: Admitted, models: Models, settings: Mapping[str, Any]) -> Api
         operations=tuple(operations),
         tags=_tags(data, operations),
     )
+    schemas = (data.get("components") or {}).get("schemas") or {}
+    return document_models(api, catalog, models, schemas)
 
 
 def _operation_names(doc: Admitted, raw_ops: list[RawOperation]) -> list[str]:

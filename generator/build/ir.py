@@ -17,6 +17,14 @@ class Arg:
 
 
 @dataclass(frozen=True, slots=True)
+class TypePart:
+    """A piece of a Python type as the docs print it, linked to a model's page where it names one."""
+
+    text: str  # "list[", "models.Consent", "] | None"
+    page: str  # "models/Consent.md" (relative to docs/); "" for plain text
+
+
+@dataclass(frozen=True, slots=True)
 class Param:
     """A path, query or header parameter of an operation."""
 
@@ -28,6 +36,8 @@ class Param:
     description: str  # clean text (Markdown-safe)
     wire_literal: str  # Python literal of wire_name
     check: ParamCheck  # what a value must be before it is sent
+    example: str = ""  # Python literal for the docs example (path and required parameters)
+    type: tuple[TypePart, ...] = ()  # the annotation for the docs, set by docpages
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,15 +72,51 @@ class ClientHeader:
 
 @dataclass(frozen=True, slots=True)
 class Field:
-    """A body field, for the docs."""
+    """A field of a model class, for the docs (model pages and body tables)."""
+
+    python_name: str
+    wire_name: str
+    type: tuple[TypePart, ...]  # the annotation a user writes: ``list[models.Consent] | None``
+    required: bool
+    default: str  # Python source of a default other than None; ""
+    read_only: bool  # set by the server: the request half of its schema leaves it out
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class Usage:
+    """Where one operation uses a model class."""
+
+    operation: str  # the method name
+    doc_path: str  # the operation's page
+    roles: str  # "body", "200 response", "400, 404 responses", "parameter status"
+
+
+@dataclass(frozen=True, slots=True)
+class EnumMember:
+    name: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class ModelPage:
+    """One class of the models module an operation reaches, with its docs page."""
 
     name: str
-    python_name: str | None  # the attribute on the body's model; None: the model has no such field
-    type: str  # "string (date-time)", "StateRequest", "array of CallbackRequest": the class a user meets
-    schema: str  # the schema that class comes from, where its name differs ("State"); else ""
-    required: bool
-    read_only: bool
-    description: str
+    doc_path: str  # "models/Address.md", relative to docs/
+    kind: str  # "model" | "enum" | "root" (a RootModel: a list or union under a name)
+    schema: str  # the component schema it is made from; "" for one DCG made from an inline schema
+    description: str  # the schema's description, clean text
+    half: str  # "request" | "response" for the halves of a readOnly/writeOnly split; else ""
+    twin: tuple[TypePart, ...]  # the other half of the split, linked
+    extends: tuple[TypePart, ...]  # model classes it inherits fields from (allOf), linked
+    root: tuple[TypePart, ...]  # a RootModel's type
+    fields: tuple[Field, ...]
+    left_out: tuple[Field, ...]  # a request half's read-only fields: refused when sent
+    members: tuple[EnumMember, ...]
+    literal_alias: str  # an enum's ``XLiteral``: its values as plain strings
+    used_by: tuple[Usage, ...]  # operations naming it in a body, response or parameter
+    used_in: tuple[TypePart, ...]  # pages whose fields hold it
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,9 +126,9 @@ class Body:
     annotation: str
     required: bool
     description: str
-    schema_name: str | None
-    fields: tuple[Field, ...]
     example: str | None  # Python expression building an example body, or None
+    type: tuple[TypePart, ...] = ()  # the annotation for the docs, set by docpages
+    model: ModelPage | None = None  # the page of its model (the items' for a list), set by docpages
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +139,16 @@ class Response:
     description: str
     annotation: str | None
     is_success: bool
+    type: tuple[TypePart, ...] = ()  # the annotation for the docs, set by docpages
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A runnable call for an operation's page and what it needs imported."""
+
+    code: str  # ``client.get_checkout_order("o_123")``, formatted
+    uses_models: bool
+    imports: tuple[str, ...]  # standard-library modules it names: ("datetime",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,8 +180,9 @@ class Operation:
     call_args: str  # how a client method forwards its args to the operation function
     docstring: str  # escaped, multi-line, without the quotes
     literals: dict[str, str]  # escaped Python literals: method, path, operation_id
-    example: str  # Python snippet for the docs
+    example: Example
     doc_path: str  # relative path of the Markdown page
+    success_type: tuple[TypePart, ...] = ()  # success_annotation for the docs, set by docpages
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,3 +231,4 @@ class Api:
     user_agent_version: str  # info.version reduced to header-safe token characters
     operations: tuple[Operation, ...]
     tags: tuple[Tag, ...]
+    models: tuple[ModelPage, ...] = ()  # the docs pages of model classes, by name; set by docpages

@@ -8,17 +8,15 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from .admit import SCHEMA_PREFIX
-from .examples import body_example, example_call
-from .ir import Arg, Body, ClientHeader, Field, Operation, Param, ParamCheck, Response
-from .modelfields import FieldNames
+from .examples import body_example, example_call, param_example
+from .ir import Arg, Body, ClientHeader, Operation, Param, ParamCheck, Response
+from .modelfields import Catalog
 from .naming import clean_text, doc_text, one_line, py_literal, snake_case, unique
 from .typemap import TypeContext
 from .validate import HTTP_METHODS
 
 IDEMPOTENT = {"GET", "PUT", "DELETE", "HEAD", "OPTIONS"}
 _NOT_GIVEN = "NOT_GIVEN"
-_MODEL = re.compile(r"(?:list\[)?models\.(\w+)\]?")
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 # Longest docs page name (without ".md"); many file systems stop at 255 bytes per name.
 _DOC_NAME_LIMIT = 96
@@ -58,7 +56,7 @@ def build_operation(
     *,
     python_name: str,
     client_headers: list[ClientHeader],
-    model_fields: FieldNames,
+    catalog: Catalog,
 ) -> Operation:
     """``python_name`` is settled by the caller, which sees every operation (names are unique)."""
     path, method, op, shared = raw
@@ -87,11 +85,12 @@ def build_operation(
                 description=clean_text(param.get("description")),
                 wire_literal=py_literal(wire),
                 check=ctx.parameter_check(param.get("schema"), param["in"], required, annotation),
+                example=param_example(ctx.deref, param) if required else "",
             )
         )
     params = _named(params, {h.python_name for h in client_headers})
     own_headers = [h for h in client_headers if h.wire_name in declared]
-    body = _body(ctx, where, op, model_fields)
+    body = _body(ctx, where, op, catalog)
     responses = _responses(ctx, where, op)
     success = next((r for r in responses if r.is_success), None)
     success_annotation = success.annotation if success and success.annotation else "None"
@@ -131,7 +130,7 @@ def build_operation(
             "path": py_literal(path),
             "operation_id": py_literal(operation_id),
         },
-        example=example_call(python_name, params, body),
+        example=example_call(python_name, args, params, body),
         doc_path=doc_path(python_name),
     )
 
@@ -274,7 +273,7 @@ def _body_accepts(annotation: str) -> str:
 
 
 def _body(
-    ctx: TypeContext, where: tuple[object, ...], op: dict[str, Any], model_fields: FieldNames
+    ctx: TypeContext, where: tuple[object, ...], op: dict[str, Any], catalog: Catalog
 ) -> Body | None:
     raw = op.get("requestBody")
     if raw is None:
@@ -289,70 +288,12 @@ def _body(
     annotation = ctx.annotation(schema, "request", pointer)
     if _body_accepts(annotation) != annotation:
         ctx.uses_any = True  # the dict alternative is dict[str, Any]
-    schema_name = None
-    target = schema
-    if isinstance(schema, dict) and schema.get("type") == "array":
-        target = schema.get("items")
-    if isinstance(target, dict) and isinstance(target.get("$ref"), str):
-        schema_name = target["$ref"].rsplit("/", 1)[-1]
-    model = _MODEL.fullmatch(annotation)
     return Body(
         annotation=annotation,
         required=body.get("required") is True,
         description=clean_text(body.get("description")),
-        schema_name=schema_name,
-        fields=_fields(ctx, target, model_fields.get(model.group(1), {}) if model else {}),
-        example=body_example(ctx.deref, schema, annotation),
+        example=body_example(ctx.deref, schema, annotation, catalog),
     )
-
-
-def _fields(ctx: TypeContext, schema: Any, python_names: dict[str, str]) -> tuple[Field, ...]:
-    """The schema's properties, each with the attribute the body's model gives it (if any)."""
-    resolved = ctx.deref(schema)
-    if not isinstance(resolved, dict):
-        return ()
-    required = set(resolved.get("required") or [])
-    fields = []
-    for name, prop in (resolved.get("properties") or {}).items():
-        prop_resolved = ctx.deref(prop) if isinstance(prop, dict) else {}
-        read_only = isinstance(prop, dict) and prop.get("readOnly") is True
-        # A read-only field is never sent: the user meets its class in responses only.
-        kind, schema_name = _type_label(ctx, prop, "response" if read_only else "request")
-        fields.append(
-            Field(
-                name=str(name),
-                python_name=python_names.get(str(name)),
-                type=kind,
-                schema=schema_name,
-                required=name in required,
-                read_only=read_only,
-                description=one_line(
-                    (prop or {}).get("description") or prop_resolved.get("description")
-                ),
-            )
-        )
-    return tuple(fields)
-
-
-def _type_label(ctx: TypeContext, schema: Any, mode: str) -> tuple[str, str]:
-    """Short type for docs tables and the schema it names where the class is called otherwise:
-    ``("string", "")``, ``("Price", "")``, ``("array of CallbackRequest", "Callback")``."""
-    if not isinstance(schema, dict):
-        return "any", ""
-    ref = schema.get("$ref")
-    if isinstance(ref, str):
-        name = ref.rsplit("/", 1)[-1]
-        made = ctx.models.schemas.get(name) if ref == SCHEMA_PREFIX + name else None
-        shown = (made.request if mode == "request" else made.response).name if made else name
-        return shown, "" if shown == name else name
-    for key in ("allOf", "oneOf", "anyOf"):
-        if isinstance(schema.get(key), list) and len(schema[key]) == 1:
-            return _type_label(ctx, schema[key][0], mode)
-    if schema.get("type") == "array":
-        item, schema_name = _type_label(ctx, schema.get("items"), mode)
-        return f"array of {item}", schema_name
-    kind = str(schema.get("type") or "any")
-    return (f"{kind} ({schema['format']})" if schema.get("format") else kind), ""
 
 
 def _responses(ctx: TypeContext, where: tuple[object, ...], op: dict[str, Any]) -> list[Response]:

@@ -94,6 +94,10 @@ def build(
         markdown[f"{pkg}/docs/{op.doc_path}"] = render(
             env, "docs/operation.md.j2", op=op, **context
         )
+    for page in api.models:
+        markdown[f"{pkg}/docs/{page.doc_path}"] = render(
+            env, "docs/model.md.j2", page=page, **context
+        )
     # Nothing is formatted or returned until every Python file passes the allow-list and compiles;
     # black then changes layout only.
     spec_derived = {

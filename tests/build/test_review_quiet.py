@@ -8,6 +8,7 @@ are byte-identical whatever the spec says.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from support import SPEC, cached_build
@@ -16,6 +17,8 @@ from generator.build.pipeline import Result
 from generator.settings import TEMPLATES, load_settings
 
 OLD_SUMMARY, NEW_SUMMARY = "Update Order State", "Move an order to another state"
+# A property of a shared schema: its model page and the body tables that show it change, no other.
+OLD_FIELD, NEW_FIELD = "Given name or first name.", "First name, or given name."
 PACKAGE = "norce_checkout_order"
 
 
@@ -41,6 +44,20 @@ def test_one_summary_change_touches_only_the_files_that_show_it(
         if OLD_SUMMARY.encode() in before.files[path] or NEW_SUMMARY.encode() in after.files[path]
     }
     assert len(showing) >= 3  # the client's docstrings, the operation's page, the index
+    assert changed == showing | {f"{PACKAGE}/MANIFEST.json"}
+
+
+def test_one_property_description_touches_only_the_pages_that_show_it(tmp_path: Path) -> None:
+    text = SPEC.read_text("utf-8")
+    assert text.count(f"description: {OLD_FIELD}\n") == 1
+    changed_spec = tmp_path / "changed.yaml"
+    changed_spec.write_text(
+        text.replace(f"description: {OLD_FIELD}\n", f"description: {NEW_FIELD}\n")
+    )
+    before, after = cached_build(SPEC, load_settings()), cached_build(changed_spec, load_settings())
+    changed = {path for path in before.files if before.files[path] != after.files[path]}
+    showing = {path for path in before.files if OLD_FIELD.encode() in before.files[path]}
+    assert f"{PACKAGE}/docs/models/Address.md" in showing and len(showing) == 4  # + 2 body tables
     assert changed == showing | {f"{PACKAGE}/MANIFEST.json"}
 
 
