@@ -144,6 +144,7 @@ def _optic(work: Path, new_spec: Path) -> list[str] | None:
         subprocess.run(
             ["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
             cwd=OPTIC,
+            stdout=sys.stderr,  # install chatter stays out of the report run.py records
             timeout=TIMEOUT,
             check=False,
         )
