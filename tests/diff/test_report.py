@@ -6,8 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from diff_support import api, body_op, report, write_spec
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from markdown_support import markdown_tokens
 
 from generator.diff.changes import BREAKING, NON_BREAKING, POTENTIALLY_BREAKING, Change
 from generator.diff.gate import Gate
@@ -25,17 +24,6 @@ PAYLOADS = [
     "**bold**",
     "&lt;script&gt;",
 ]
-_PARSER = MarkdownIt("commonmark").enable(["table", "strikethrough"])
-
-
-def _tokens(text: str) -> list[Token]:
-    found: list[Token] = []
-    stack = list(_PARSER.parse(text))
-    while stack:
-        token = stack.pop()
-        found.append(token)
-        stack.extend(token.children or [])
-    return found
 
 
 def _hostile(tmp_path: Path) -> Report:
@@ -71,7 +59,7 @@ def test_spec_text_never_becomes_markup(tmp_path: Path) -> None:
         "property-removed",
     }
     for text in (to_markdown(result, Gate.parse("breaking")), changelog_entry(result, "## v2")):
-        tokens = _tokens(text)
+        tokens = markdown_tokens(text)
         ours = ("<details><summary>", "</details>")  # the report's own folding, no spec text in it
         html = [
             t.content

@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from ..admit import resolve_pointer
 from ..admit.policy import pattern_matches, pattern_problem
 
 __all__ = ["HTTP_METHODS", "MIRRORED_FORMATS", "certainly_valid", "format_ok"]
@@ -139,15 +140,10 @@ class _Walk:
             ref = node["$ref"]
             if not (isinstance(ref, str) and ref.startswith("#")):
                 raise _Unsure
-            node = self.data
-            for raw in ref[2:].split("/") if ref != "#" else []:
-                part = raw.replace("~1", "/").replace("~0", "~")
-                if isinstance(node, dict) and part in node:
-                    node = node[part]
-                elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-                    node = node[int(part)]
-                else:
-                    raise _Unsure
+            try:
+                node = resolve_pointer(self.data, ref)
+            except KeyError:
+                raise _Unsure from None
         raise _Unsure
 
     def mapping(self, node: Any) -> dict[str, Any]:
