@@ -74,6 +74,11 @@ lint: $(STAMP)
 # --dist loadfile: a module's tests run on one worker, in order, so its module and session fixtures
 # (the README's checkout copy, Prism, the client-only venvs) are set up once. (loadgroup would be
 # finer, but with pytest 9.2 it silently stops grouping: pytest-xdist issue #1386.)
+# PYTHONDONTWRITEBYTECODE (some shells and CI images set it) is cleared for the run: without
+# bytecode every worker and every subprocess re-compiles each module it imports, and pytest
+# re-does its assertion rewriting of every test module (~10 s CPU a run); the bytecode goes to the
+# git-ignored __pycache__ folders, as for any Python run.
+test: export PYTHONDONTWRITEBYTECODE :=
 test: $(STAMP) $(PRISM_STAMP)
 	$(PY) -m ruff check generator tests bench
 	$(PY) -m mypy --strict generator

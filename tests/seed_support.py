@@ -7,8 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-from support import SEEDS, SPEC
+from support import SEEDS, SPEC, load_yaml
 
 PLAYGROUND = "https://customer-slug.api-se.playground.norce.tech/checkout/order"
 _CURL = re.compile(
@@ -43,7 +42,7 @@ def _seed_requests() -> list[SeedRequest]:
 
 
 SEED_REQUESTS = _seed_requests()
-SPEC_DATA = yaml.safe_load(SPEC.read_text("utf-8"))
+SPEC_DATA = load_yaml(SPEC.read_text("utf-8"))
 
 
 _ENUM_SPELLING = {

@@ -10,8 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
-from support import ROOT
+from support import ROOT, load_yaml
 
 from generator.build.interpret import auth_scheme, env_vars
 from generator.build.ir import ClientHeader
@@ -59,7 +58,7 @@ def test_a_setting_that_is_no_scheme_name_is_refused() -> None:
 
 def test_the_project_spec_gets_bearer_and_the_documented_variables() -> None:
     settings = load_settings()
-    spec = yaml.safe_load(Path(settings["spec"]).read_text("utf-8"))
+    spec = load_yaml(Path(settings["spec"]).read_text("utf-8"))
     header = ClientHeader("x-merchant", "merchant", True, "", "", "'x-merchant'")
 
     assert auth_scheme(spec, settings) == "Bearer"

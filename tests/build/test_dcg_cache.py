@@ -8,15 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from datamodel_code_generator import generate
-from support import SPEC
+from support import SPEC, load_yaml
 
 from generator.build.dcg import _input, run_dcg
 from generator.build.models import DCG_OPTIONS
 from generator.settings import CACHE_ENV
 
-DATA: dict[str, Any] = yaml.safe_load(SPEC.read_text("utf-8"))
+DATA: dict[str, Any] = load_yaml(SPEC.read_text("utf-8"))
 
 
 def test_components_alone_give_the_same_models_as_the_whole_document(

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 from norce_checkout_order import models, operations
-from support import GENERATED, SPEC, cached_build
+from support import GENERATED, SPEC, cached_build, load_yaml
 
 from generator.build.docpages import page_paths
 from generator.build.pipeline import Result
@@ -108,7 +108,7 @@ def test_page_names_are_bounded_and_distinct_ignoring_case() -> None:
 
 def _prose_spec(tmp_path: Path) -> Path:
     """The real spec with multi-line prose whose lines end in spaces, everywhere prose goes."""
-    data: dict[str, Any] = yaml.safe_load(SPEC.read_text("utf-8"))
+    data: dict[str, Any] = load_yaml(SPEC.read_text("utf-8"))
     prose = "First line.  \nSecond line\t\n\n  Third, indented.   "
     data["info"]["description"] += "\n" + prose
     for item in data["paths"].values():

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from support import GENERATED, SPEC, run_generator
+from support import GENERATED, SPEC, mypy_strict, run_generator
 
 from generator.build.write import read_tree
 
@@ -118,15 +118,7 @@ def test_unwritable_output_is_a_clear_error_and_loses_nothing(tmp_path: Path) ->
 
 def test_generated_package_passes_mypy_strict() -> None:
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--no-incremental",
-            "-p",
-            "norce_checkout_order",
-        ],
+        mypy_strict("-p", "norce_checkout_order"),
         cwd=GENERATED,
         capture_output=True,
         text=True,

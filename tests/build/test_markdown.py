@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 from markdown_support import PARSER, markdown_tokens
-from support import SPEC
+from support import SPEC, load_yaml
 
 from generator.build.markdown import md_block, md_cell, md_cell_code, md_code, md_inline
 from generator.build.pipeline import build
@@ -97,7 +97,7 @@ def test_ordinary_prose_stays_readable() -> None:
 
 def _injected_spec(tmp_path: Path) -> Path:
     """The real spec with a payload in every piece of prose and every name the docs print."""
-    data: dict[str, Any] = yaml.safe_load(SPEC.read_text("utf-8"))
+    data: dict[str, Any] = load_yaml(SPEC.read_text("utf-8"))
     payload = " ".join(INJECTIONS.values())
     data["info"]["title"] = "Norce " + INJECTIONS["raw_html"]
     data["info"]["description"] = INJECTIONS["heading"] + "\nBuild 2026-01-12 08:21:29 " + payload

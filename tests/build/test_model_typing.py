@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from norce_checkout_order import RequestValidationError, models
-from support import GENERATED
+from support import GENERATED, mypy_strict
 
 from generator.build.pipeline import build
 from generator.build.write import write_tree
@@ -32,7 +32,7 @@ typo = models.Address(type="persn")
 def _mypy(folder: Path, code: str, path: Path) -> subprocess.CompletedProcess[str]:
     (folder / "user.py").write_text(code, "utf-8")
     return subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "user.py"],
+        mypy_strict("user.py"),
         cwd=folder,
         env={**os.environ, "MYPYPATH": str(path)},
         capture_output=True,

@@ -9,12 +9,11 @@ from __future__ import annotations
 import datetime
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 from norce_checkout_order import models
-from support import GENERATED
+from support import GENERATED, mypy_strict
 
 LISTING = "/checkout/order/api/v0/checkout/orders"
 
@@ -61,8 +60,7 @@ def use(client: OrderClient) -> None:
 def test_mypy_accepts_plain_values_and_refuses_unknown_ones(tmp_path: Path) -> None:
     (tmp_path / "user_code.py").write_text(USER_CODE, "utf-8")
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache")]
-        + ["user_code.py"],
+        mypy_strict("user_code.py"),
         cwd=tmp_path,
         capture_output=True,
         text=True,

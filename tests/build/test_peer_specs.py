@@ -8,11 +8,10 @@ allow-list rule shows up here before a user meets it.
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from support import ROOT, generate_and_import
+from support import ROOT, generate_and_import, mypy_strict
 
 from generator.settings import load_settings
 
@@ -24,7 +23,7 @@ def test_peer_spec_generates_and_type_checks(spec: Path, tmp_path: Path) -> None
     package = generate_and_import(spec, load_settings(), tmp_path)
     assert package.operations.__all__, "no operations generated"
     checked = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "-p", str(load_settings()["package"])],
+        mypy_strict("-p", str(load_settings()["package"])),
         cwd=tmp_path,
         capture_output=True,
         text=True,

@@ -8,12 +8,11 @@ from typing import Any
 
 import pydantic
 import pytest
-import yaml
 from norce_checkout_order import RequestValidationError, models
-from support import SPEC
+from support import SPEC, load_yaml
 from werkzeug import Response
 
-SPEC_DATA = yaml.safe_load(SPEC.read_text("utf-8"))
+SPEC_DATA = load_yaml(SPEC.read_text("utf-8"))
 SCHEMAS = SPEC_DATA["components"]["schemas"]
 READ_ONLY = {
     name: sorted(p for p, prop in (schema.get("properties") or {}).items() if prop.get("readOnly"))

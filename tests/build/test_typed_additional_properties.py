@@ -8,11 +8,10 @@ is on the models module's allow-list of names (it was refused, which rejected Di
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import yaml
-from support import generate_and_import
+from support import generate_and_import, mypy_strict
 
 from generator.settings import load_settings
 
@@ -56,7 +55,7 @@ def test_typed_additional_properties_generate_and_type_check(tmp_path: Path) -> 
     problem = package.models.Problem.model_validate({"title": "t", "instance": "/orders/1"})
     assert problem.model_extra == {"instance": "/orders/1"}
     checked = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "-p", "norce_checkout_order"],
+        mypy_strict("-p", "norce_checkout_order"),
         cwd=tmp_path / "out",
         capture_output=True,
         text=True,

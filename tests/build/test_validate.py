@@ -18,8 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
-from support import ROOT, SPEC
+from support import ROOT, SPEC, load_yaml
 
 from generator.build.admit import Admitted, admit
 from generator.build.load import SpecDocument, load_spec
@@ -274,7 +273,7 @@ def _mutants(spec: dict[str, Any], count: int, seed: int) -> Iterator[dict[str, 
     ("source", "count"), [(PETSTORE, 120), (SPEC, 12)], ids=["petstore3", "norce"]
 )
 def test_random_mutations_get_no_laxer_verdict(source: Path, count: int) -> None:
-    spec = yaml.safe_load(source.read_text("utf-8"))
+    spec = load_yaml(source.read_text("utf-8"))
     decided = both = 0
     for mutant in _mutants(spec, count, seed=15):
         doc = _admitted(mutant)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import norce_checkout_order
 from norce_checkout_order import AsyncOrderClient, OrderClient
-from support import GENERATED
+from support import GENERATED, mypy_strict
 
 
 def _public(cls: type) -> dict[str, inspect.Signature]:
@@ -61,7 +61,7 @@ def test_type_checkers_see_raw_responses_with_the_same_parameters(tmp_path: Path
             client.with_raw_response.get_checkout_order(1)
             """))
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(snippet)],
+        mypy_strict(str(snippet)),
         cwd=GENERATED,
         capture_output=True,
         text=True,

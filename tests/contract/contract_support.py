@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-import yaml
 from openapi_schema_validator import OAS30Validator, OAS30WriteValidator
+from support import load_yaml
 
 from generator.build.naming import snake_case
 
@@ -49,7 +49,7 @@ class SpecOperation:
 
 
 def load_spec(path: Path = SPEC_PATH) -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(path.read_text("utf-8"))
+    data: dict[str, Any] = load_yaml(path.read_text("utf-8"))
     return data
 
 

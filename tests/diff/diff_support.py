@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 import yaml
+from support import load_yaml
 
 from generator.diff.changes import Change
 from generator.diff.inputs import Input
@@ -58,7 +59,7 @@ def write_spec(path: Path, data: dict[str, Any]) -> Path:
 
 @pytest.fixture(scope="session")
 def spec_data() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(SPEC.read_text("utf-8"))
+    data: dict[str, Any] = load_yaml(SPEC.read_text("utf-8"))
     return data
 
 

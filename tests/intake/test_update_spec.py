@@ -19,9 +19,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-import yaml
 from bombs import gzip_bomb, nested_gzip_bomb
 from peak_rss import measure
+from support import load_yaml
 
 from generator.cli import main
 
@@ -130,7 +130,7 @@ ROUTES: dict[str, Handler] = {
     "/gzip-bomb": _send(gzip_bomb(), encoding="gzip"),
     "/gzip-gzip": _send(nested_gzip_bomb(), encoding="gzip, gzip"),
     "/drip-headers": _drip_headers,
-    "/newer.json": _send(json.dumps(yaml.safe_load(NEWER)).encode(), "application/json"),
+    "/newer.json": _send(json.dumps(load_yaml(NEWER)).encode(), "application/json"),
     "/html": _send(b"<!DOCTYPE html><html><body>Sign in</body></html>", "text/html"),
     "/html-as-text": _send(b"\n<html><body>Sign in</body></html>", "text/plain"),
     "/half.yaml": _send(REAL[: len(REAL) // 2]),

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 from stability_support import Builds, Comparison, compare
-from support import SPEC
+from support import SPEC, load_yaml
 
 from generator.build.validate import HTTP_METHODS
 from generator.settings import load_settings
@@ -250,7 +250,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> Builds:
 
 @pytest.fixture(scope="session")
 def spec_data() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(SPEC.read_text("utf-8"))
+    data: dict[str, Any] = load_yaml(SPEC.read_text("utf-8"))
     return data
 
 

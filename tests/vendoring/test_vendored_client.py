@@ -7,11 +7,11 @@ import json
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from support import mypy_strict
 from vendor_support import (
     ROOT,
     cli_fixture,  # noqa: F401 - fixtures
@@ -154,16 +154,7 @@ def test_renamed_copy_passes_mypy_strict(copy: Path, tmp_path: Path) -> None:
     src = copy.parents[1]
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "MYPYPATH")}
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "mypy",
-            "--strict",
-            "--cache-dir",
-            str(tmp_path / "mypy-cache"),
-            "-p",
-            "acme.norce_order",
-        ],
+        mypy_strict("-p", "acme.norce_order"),
         cwd=src,
         env=env,
         capture_output=True,
