@@ -22,7 +22,6 @@ from schemathesis.generation import GenerationMode
 
 from contract.contract_support import (
     CLIENT_HEADERS,
-    SPEC_PATH,
     SpecOperation,
     body_type,
     load_spec,
@@ -32,7 +31,32 @@ from generator.build.naming import snake_case
 
 OPERATIONS = operations(load_spec())
 MAX_EXAMPLES = 20
-_SCHEMA = schemathesis.openapi.from_path(str(SPEC_PATH))
+
+
+def _closed_objects(node: Any) -> Any:
+    """A copy of a spec in which every object schema that lists its ``properties`` and says nothing
+    about others (no ``additionalProperties``, no ``allOf``/``anyOf``/``oneOf`` that might add some)
+    has ``additionalProperties: false``.
+
+    The draws come from this copy: the client's request models refuse undocumented properties, and
+    such draws were set aside (``reject()``) after drawing them, over 80 % of the draws for the
+    big bodies. The examples that are sent, and the validating server (the real spec), are the same
+    kind as before; the oracle and the positive mode are unchanged."""
+    if isinstance(node, list):
+        return [_closed_objects(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    copy = {key: _closed_objects(value) for key, value in node.items()}
+    if (
+        copy.get("type") == "object"
+        and isinstance(copy.get("properties"), dict)
+        and not {"additionalProperties", "allOf", "anyOf", "oneOf"} & copy.keys()
+    ):
+        copy["additionalProperties"] = False
+    return copy
+
+
+_SCHEMA = schemathesis.openapi.from_dict(_closed_objects(load_spec()))
 _BOUNDED = settings(
     max_examples=MAX_EXAMPLES,
     deadline=None,
