@@ -21,7 +21,7 @@ from pathlib import Path
 import norce_checkout_order
 import pytest
 from readme_standins import HOSTS, NOT_FOUND, ORDERS, norce_proxy
-from support import ROOT
+from support import ROOT, mypy_cache_dir
 
 README = (ROOT / "README.md").read_text("utf-8")
 SNIPPETS = re.findall(r"```python\n(.*?)```", README, re.DOTALL)
@@ -84,6 +84,9 @@ def _fresh_env() -> dict[str, str]:
     }
     path = env.get("PATH", "").split(os.pathsep)
     env["PATH"] = os.pathsep.join(p for p in path if not (Path(p).parent / "pyvenv.cfg").exists())
+    # Like the build cache (NORCE_CODEGEN_CACHE, tests/conftest.py), mypy's cache is the suite's:
+    # `make lint` re-checks what changed, not typeshed, pydantic and httpx.
+    env["MYPY_CACHE_DIR"] = str(mypy_cache_dir())
     return env
 
 
