@@ -127,7 +127,7 @@ def norce_proxy(folder: Path) -> Iterator[tuple[dict[str, str], list[Seen]]]:
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
     proxy = _Proxy(context)
-    thread = threading.Thread(target=proxy.serve_forever, daemon=True)
+    thread = threading.Thread(target=proxy.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         env = {

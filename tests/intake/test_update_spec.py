@@ -163,7 +163,7 @@ class _Handler(BaseHTTPRequestHandler):
 def server() -> Iterator[str]:
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
@@ -238,27 +238,28 @@ def test_gzip_encoded_spec_is_decoded(
 
 
 @pytest.mark.parametrize(
-    ("route", "message"),
+    ("route", "timeout", "message"),
     [
-        ("/gzip-bomb", "byte limit; stopped reading"),
-        ("/gzip-gzip", "at most one encoding"),
-        ("/huge", "byte limit; stopped reading"),
-        ("/drip-headers", "timed out after 3 s"),
+        ("/gzip-bomb", "3", "byte limit; stopped reading"),
+        ("/gzip-gzip", "3", "at most one encoding"),
+        ("/huge", "3", "byte limit; stopped reading"),
+        ("/drip-headers", "1", "timed out after 1 s"),
     ],
 )
 def test_hostile_download_costs_little_memory_and_time(
-    server: str, project: Path, route: str, message: str
+    server: str, project: Path, route: str, timeout: str, message: str
 ) -> None:
     """`update-spec` as a user runs it, in a child whose peak RSS is measured (tests/peak_rss.py).
 
     Bombs run only here, where the child's address space is capped: a regression fails instead of
     taking GBs from the test process. The command itself costs about 65 MB (it imports the whole
-    generator); the 20 MB spec size limit is what a bomb may add. `--timeout 3` must end the
-    dripping server's minute; the child's timeout is only a hang guard.
+    generator); the 20 MB spec size limit is what a bomb may add. `--timeout 1` must end the
+    dripping server's minute (the bombs get 3 s to be refused for their size, not their time);
+    the child's timeout is only a hang guard.
     """
     before = _snapshot(project)
     command = [sys.executable, "-m", "generator", "update-spec", server + route]
-    command += ["--spec", str(project), "--allow-http", "--timeout", "3"]
+    command += ["--spec", str(project), "--allow-http", "--timeout", timeout]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
 
     run = measure(command, env=env, cwd=str(ROOT), hang_guard=30)
