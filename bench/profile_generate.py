@@ -25,7 +25,7 @@ STAGES = {
     "imports": ("<frozen importlib._bootstrap>", "_find_and_load"),
     "load": ("generator/build/load.py", "load_spec"),
     "admit": ("generator/build/admit/__init__.py", "admit"),
-    "validate": ("generator/build/validate.py", "validate"),
+    "validate": ("generator/build/validate/__init__.py", "validate"),
     "models (DCG)": ("generator/build/models.py", "build_models"),
     "interpret (IR, doc examples)": ("generator/build/interpret.py", "build_api"),
     "render": ("generator/build/render.py", "render"),
