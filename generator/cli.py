@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 from .build.freshness import KEY_FILE, input_key, is_up_to_date, key_record
 from .build.manifest import MANIFEST, ManifestError, read_manifest
-from .build.write import WriteError, check_replaceable, read_tree, write_file, write_tree
+from .build.write import (
+    WriteError,
+    check_replaceable,
+    looks_generated,
+    read_tree,
+    write_file,
+    write_tree,
+)
 from .diagnostics import SpecError, fail
 from .diff.command import EXIT_CHANGES as EXIT_CHANGES
 from .diff.command import add_command as add_diff_command
@@ -89,7 +96,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Regenerate in memory and compare with the output folder; "
         "exit 1 listing stale, edited, missing or extra files.",
         epilog="exit codes: 0 up to date, 1 stale, edited, missing or extra files (or the spec "
-        "does not match spec.lock), 2 invalid or unreadable spec, or --out is not a folder",
+        "does not match spec.lock), 2 invalid or unreadable spec, or --out is not a folder "
+        "generate wrote",
     )
     _common(check, settings)
     check.set_defaults(handler=_check)
@@ -172,7 +180,18 @@ def _check(args: argparse.Namespace) -> int:
     if not out.exists():
         print(f"{out} does not exist (run `make generate`)", file=sys.stderr)
         return EXIT_STALE
-    current = read_tree(out)
+    if not looks_generated(out, result.files):
+        print(
+            f"error: {out} is not a folder generate wrote (no MANIFEST.json in it or in a package "
+            "folder inside it); --out names the generated folder",
+            file=sys.stderr,
+        )
+        return EXIT_SPEC
+    try:
+        current = read_tree(out)
+    except OSError as exc:
+        print(f"error: cannot read {out}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_SPEC
     problems = [f"missing: {p}" for p in sorted(result.files.keys() - current.keys())]
     problems += [f"extra: {p}" for p in sorted(current.keys() - result.files.keys())]
     problems += [

@@ -12,6 +12,7 @@ import shutil
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
+from typing import NoReturn
 
 from .manifest import CACHE_PARTS, MANIFEST, ManifestError, read_manifest
 
@@ -66,16 +67,9 @@ def check_replaceable(out: Path, files: Mapping[str, bytes]) -> None:
         return  # nothing to lose, or _swap refuses it
     if not out.is_dir():
         raise WriteError(f"refusing to replace {out}: it is not a folder")
-    present = {
-        path.relative_to(out).as_posix()
-        for path in out.rglob("*")
-        if path.is_file() or path.is_symlink()
-    }
-    if not present:
-        return
     ours = set(files)
     manifests = 0
-    for folder in (out, *sorted(p.parent for p in out.glob(f"*/{MANIFEST}"))):
+    for folder in manifest_folders(out):
         try:
             record = read_manifest(folder)
         except ManifestError:
@@ -85,10 +79,24 @@ def check_replaceable(out: Path, files: Mapping[str, bytes]) -> None:
         ours.update(prefix + relpath for relpath in record["files"])
         ours.add(prefix + MANIFEST)
     if not manifests:
+        # Not ours: one file anywhere in it is enough to refuse, so a careless `--out ~` (or `/`)
+        # is refused at once instead of after a walk through everything below it.
+        if _holds_a_file(out):
+            raise WriteError(
+                f"refusing to replace {out}: it is not empty and carries no MANIFEST.json of "
+                "norce-codegen, so generate did not write it; choose a new or empty folder"
+            )
+        return
+    try:
+        present = {
+            path.relative_to(out).as_posix()
+            for path in out.rglob("*")
+            if path.is_file() or path.is_symlink()
+        }
+    except OSError as exc:
         raise WriteError(
-            f"refusing to replace {out}: it is not empty and carries no MANIFEST.json of "
-            "norce-codegen, so generate did not write it; choose a new or empty folder"
-        )
+            f"refusing to replace {out}: cannot read all of it ({exc.strerror or exc})"
+        ) from None
     foreign = sorted(
         relpath
         for relpath in present - ours
@@ -101,6 +109,45 @@ def check_replaceable(out: Path, files: Mapping[str, bytes]) -> None:
             f"refusing to replace {out}: it holds files norce-codegen did not write "
             f"({shown}{more}); move them out of the folder first"
         )
+
+
+def manifest_folders(out: Path) -> list[Path]:
+    """The folders that may hold a manifest of ours: ``out`` itself and the folders right in it."""
+    try:
+        return [out, *sorted(p.parent for p in out.glob(f"*/{MANIFEST}"))]
+    except OSError:
+        return [out]
+
+
+def looks_generated(out: Path, files: Mapping[str, bytes]) -> bool:
+    """Whether the existing folder ``out`` may be compared file by file with ``files``: it is empty,
+    carries a manifest, or holds one of the names ``files`` puts at its top (a copy with its
+    manifest deleted by hand is still ours, and edited). Anything else (a home folder) is not."""
+    tops = {relpath.split("/")[0] for relpath in files}
+    try:
+        return (
+            not any(out.iterdir())
+            or any((folder / MANIFEST).is_file() for folder in manifest_folders(out))
+            or any((out / top).exists() for top in tops)
+        )
+    except OSError:
+        return False
+
+
+def _holds_a_file(out: Path) -> bool:
+    """Whether any file (or symlink) is anywhere under ``out``; stops at the first one. A folder
+    it cannot read counts as holding one: what is in it is unknown, so nothing may replace it."""
+    try:
+        for root, dirs, names in os.walk(out, onerror=_raise):
+            if names or any(os.path.islink(os.path.join(root, d)) for d in dirs):
+                return True
+    except OSError:
+        return True
+    return False
+
+
+def _raise(exc: OSError) -> NoReturn:
+    raise exc
 
 
 def write_tree(out: Path, files: Mapping[str, bytes]) -> None:

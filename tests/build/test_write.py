@@ -41,6 +41,50 @@ def test_a_file_in_place_of_the_folder_is_refused_and_kept(tmp_path: Path) -> No
     assert [p.name for p in tmp_path.iterdir()] == ["generated"]
 
 
+def _too_deep_to_walk(folder: Path) -> None:
+    """Nested folders whose full path is longer than PATH_MAX: walking into them by path fails
+    with ENAMETOOLONG (as an unreadable corner of a home folder or of ``/`` fails), for root too."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        for _ in range(24):
+            os.mkdir("d" * 200, dir_fd=fd)
+            inner = os.open("d" * 200, os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+    finally:
+        os.close(fd)
+
+
+def test_a_careless_out_is_refused_in_one_line_without_walking_it(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".bashrc").write_text("# mine\n")
+    _too_deep_to_walk(home)
+    for command, code, message in [
+        ("generate", 3, "carries no MANIFEST.json"),
+        ("check", 2, f"error: {home} is not a folder generate wrote"),
+    ]:
+        result = run_generator(command, "--out", str(home))
+        assert result.returncode == code, result.stderr
+        assert message in result.stderr and "Traceback" not in result.stderr, result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert (home / ".bashrc").read_text() == "# mine\n"
+    assert sorted(p.name for p in home.iterdir()) == [".bashrc", "d" * 200]
+
+
+def test_our_folder_with_a_corner_that_cannot_be_read_is_refused_and_kept(tmp_path: Path) -> None:
+    out = _generated_copy(tmp_path)
+    _too_deep_to_walk(out / PACKAGE)
+    result = run_generator("generate", "--out", str(out))
+    assert result.returncode == 3, result.stderr
+    assert f"refusing to replace {out}: cannot read all of it" in result.stderr
+    assert "Traceback" not in result.stderr
+    result = run_generator("check", "--out", str(out))
+    assert result.returncode == 2 and f"error: cannot read {out}: " in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert (out / PACKAGE / ("d" * 200)).is_dir()
+
+
 def test_a_file_added_to_our_folder_is_refused_and_kept(tmp_path: Path) -> None:
     out = _generated_copy(tmp_path)
     (out / "notes.txt").write_text("my notes\n")
