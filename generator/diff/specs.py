@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..diagnostics import SpecError
-from .changes import BREAKING, SEVERITIES, Change
+from .changes import BREAKING, NON_BREAKING, SEVERITIES, Change
 from .inputs import Input, resolve
 from .nodes import DiffLimitError
 from .python_api import diff_python
@@ -102,11 +102,12 @@ def _deep_stack() -> Iterator[None]:
 
 
 def _mark_source_only(changes: list[Change]) -> list[Change]:
-    """Flag Python breaks the wire does not explain: a rename forces code edits but no server change."""
-    wire_broken = {
-        op for c in changes if c.level == "wire" and c.severity == BREAKING for op in c.operations
-    }
-    any_wire_break = any(c.level == "wire" and c.severity == BREAKING for c in changes)
+    """Flag Python breaks the wire does not explain: a rename forces code edits but no server change.
+
+    A wire change that may break (breaking or potentially breaking: an optional property removed,
+    say) explains one too; the report calls a source-only row's wire unchanged."""
+    wire_broken = {op for c in changes if _wire_may_break(c) for op in c.operations}
+    any_wire_break = any(_wire_may_break(c) for c in changes)
     marked = []
     for change in changes:
         if change.level == "python" and change.severity == BREAKING:
@@ -119,6 +120,10 @@ def _mark_source_only(changes: list[Change]) -> list[Change]:
             change = dataclasses.replace(change, source_only=not explained)
         marked.append(change)
     return marked
+
+
+def _wire_may_break(change: Change) -> bool:
+    return change.level == "wire" and change.severity != NON_BREAKING
 
 
 def _info(side: Side, label: str) -> SideInfo:

@@ -195,3 +195,31 @@ def test_model_fields_added_required_by_direction(tmp_path: Path) -> None:
     assert rows["models.Input.b"].severity == BREAKING  # callers build Input
     assert rows["models.Output.b"].severity == POTENTIALLY_BREAKING  # the client builds Output
     assert rows["models.Input.b"].call_after == "models.Input(b=...)"
+
+
+def test_a_python_break_with_a_wire_change_that_may_break_is_not_source_only(
+    tmp_path: Path,
+) -> None:
+    """A property renamed on the wire (givenName -> firstName) removes an optional property, a
+    potentially breaking wire change: the report must not call the Python break source-only
+    ("the wire is unchanged"). A rename that leaves the wire alone still is."""
+    schemas: dict[str, Any] = {
+        "Person": {"type": "object", "properties": {"givenName": {"type": "string"}}}
+    }
+    old = api({"/p": {"put": {**body_op("Person", "Person"), "operationId": "putPerson"}}}, schemas)
+    new = copy.deepcopy(old)
+    props = new["components"]["schemas"]["Person"]["properties"]
+    props["firstName"] = props.pop("givenName")
+    result = report(write_spec(tmp_path / "old.yaml", old), write_spec(tmp_path / "new.yaml", new))
+    [wire] = find(result, "wire", "property-removed")
+    assert wire.severity == POTENTIALLY_BREAKING
+    [python] = find(result, "python", "field-removed")
+    assert (python.subject, python.severity) == ("models.Person.given_name", BREAKING)
+    assert not python.source_only
+    renamed = copy.deepcopy(old)
+    renamed["paths"]["/p"]["put"]["operationId"] = "replacePerson"
+    result = report(
+        write_spec(tmp_path / "old.yaml", old), write_spec(tmp_path / "renamed.yaml", renamed)
+    )
+    [method] = find(result, "python", "method-renamed")
+    assert method.source_only
