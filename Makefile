@@ -52,7 +52,7 @@ BASE ?= HEAD
 SPEC ?= spec/norce-checkout-order.yaml
 diff:
 	@$(MAKE) --no-print-directory --silent install >&2
-	@$(CLI) diff $(BASE) $(SPEC) $(DIFF_ARGS)
+	@$(CLI) diff "$(BASE)" "$(SPEC)" $(DIFF_ARGS)
 
 # Vendor into another repo: `make vendor DEST=../acme/src/acme PACKAGE=norce_order` (DEST/PACKAGE is written);
 # `make verify COPY=../acme/src/acme/norce_order` checks a copy against its MANIFEST.json and the spec.
@@ -62,7 +62,7 @@ vendor: $(STAMP)
 
 verify: $(STAMP)
 	@test -n "$(COPY)" || { echo "usage: make verify COPY=path/to/parent/package"; exit 2; }
-	$(CLI) verify "$(COPY)" --spec $(SPEC)
+	$(CLI) verify "$(COPY)" --spec "$(SPEC)"
 
 lint: $(STAMP)
 	$(PY) -m ruff check generator tests bench

@@ -240,6 +240,25 @@ def test_make_diff_prints_only_the_report() -> None:
     assert done.stdout.startswith("## API diff: `HEAD` → `spec/norce-checkout-order.yaml`\n")
 
 
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_diff_takes_a_base_with_a_space_in_its_path(tmp_path: Path) -> None:
+    """`make diff BASE="old spec.yaml"` compares that file (BASE and SPEC reach the command whole)."""
+    shell = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    old = tmp_path / "old spec.yaml"
+    old.write_bytes(SPEC.read_bytes())
+    done = subprocess.run(
+        ["make", "diff", f"BASE={old}", f"SPEC={SPEC.relative_to(PROJECT_ROOT)}"],
+        cwd=PROJECT_ROOT,
+        env=shell,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"## API diff: `{old}` → `spec/norce-checkout-order.yaml`\n")
+
+
 def test_the_working_trees_generated_folder_is_the_same_side(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
