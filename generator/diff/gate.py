@@ -89,7 +89,9 @@ def load_accepted(path: Path) -> list[Acceptance]:
         document = yaml.safe_load(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
         raise GateError(
-            f"--accept {path}: not YAML or JSON ({' '.join(str(exc).split())[:200]})"
+            f"--accept {path}: not YAML or JSON ("
+            + " ".join(str(exc).replace(' in "<unicode string>"', "").split())[:200]
+            + ")"
         ) from None
     if (
         not isinstance(document, dict)

@@ -104,6 +104,17 @@ def test_allow_list(variants: Variants, tmp_path: Path, capsys: pytest.CaptureFi
     assert code == EXIT_SPEC and "needs a reason" in err
 
 
+def test_an_accept_file_that_is_not_yaml_is_one_line_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    accept = tmp_path / "accepted.yaml"
+    accept.write_text("accept: [\n", "utf-8")
+    code, out, err = _run(capsys, str(SPEC), str(SPEC), "--accept", str(accept))
+    assert (code, out) == (EXIT_SPEC, "")
+    assert err.startswith(f"error: --accept {accept}: not YAML or JSON (") and "line 2" in err, err
+    assert "<unicode string>" not in err and len(err.strip().splitlines()) == 1, err
+
+
 def test_fingerprints_ignore_examples_and_prose(
     variants: Variants, capsys: pytest.CaptureFixture[str]
 ) -> None:
