@@ -90,7 +90,7 @@ def load_accepted(path: Path) -> list[Acceptance]:
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
         raise GateError(
             f"--accept {path}: not YAML or JSON ("
-            + " ".join(str(exc).replace(' in "<unicode string>"', "").split())[:200]
+            + " ".join(str(exc).replace('"<unicode string>"', f'"{path}"').split())[:300]
             + ")"
         ) from None
     if (
