@@ -20,7 +20,7 @@ import tempfile
 import warnings
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -160,7 +160,18 @@ def side_of(item: Input, settings: Mapping[str, Any], cache: bool = True) -> Sid
         if side is None:
             with warnings.catch_warnings():  # DCG's notes on formats it maps to str are not ours
                 warnings.simplefilter("ignore")
-                side = side_from_result(pipeline.build(path, settings, surface_only=True))
+                try:
+                    side = side_from_result(pipeline.build(path, settings, surface_only=True))
+                except SpecError as exc:
+                    if item.path is not None:
+                        raise
+                    # A side read from git: name it as the user did, never by its temp file.
+                    raise SpecError(
+                        [
+                            replace(d, message=d.message.replace(str(path), item.label))
+                            for d in exc.diagnostics
+                        ]
+                    ) from None
         if key:
             _cache_write(key, side)
         return side

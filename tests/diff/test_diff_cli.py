@@ -104,6 +104,17 @@ def test_allow_list(variants: Variants, tmp_path: Path, capsys: pytest.CaptureFi
     assert code == EXIT_SPEC and "needs a reason" in err
 
 
+def test_a_git_side_that_is_not_yaml_is_named_as_given(capsys: pytest.CaptureFixture[str]) -> None:
+    """`diff HEAD:README.md NEW`: the parser's message names HEAD:README.md, not a temp file."""
+    code, out, err = _run(capsys, "HEAD:README.md", str(SPEC))
+    assert (code, out) == (EXIT_SPEC, "")
+    assert (
+        err.startswith("error: [OLD] HEAD:README.md: invalid YAML/JSON: ")
+        and "norce-diff-" not in err
+    )
+    assert 'in "HEAD:README.md", line ' in err, err
+
+
 def test_an_accept_file_that_is_not_yaml_is_one_line_naming_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
