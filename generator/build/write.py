@@ -67,6 +67,13 @@ def check_replaceable(out: Path, files: Mapping[str, bytes]) -> None:
         return  # nothing to lose, or _swap refuses it
     if not out.is_dir():
         raise WriteError(f"refusing to replace {out}: it is not a folder")
+    if (out / MANIFEST).is_file() and MANIFEST not in files:
+        # generate writes a package folder *inside* out; out itself carrying a manifest is a
+        # package (generated/<package> or a vendored copy) that would end up nested in itself.
+        raise WriteError(
+            f"refusing to replace {out}: it is a package folder (it has {MANIFEST}); --out names "
+            f"the folder that holds the package, e.g. {out.parent}"
+        )
     ours = set(files)
     manifests = 0
     for folder in manifest_folders(out):

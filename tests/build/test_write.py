@@ -85,6 +85,19 @@ def test_our_folder_with_a_corner_that_cannot_be_read_is_refused_and_kept(tmp_pa
     assert (out / PACKAGE / ("d" * 200)).is_dir()
 
 
+def test_a_package_folder_as_out_is_refused_and_kept(tmp_path: Path) -> None:
+    """`generate --out generated/norce_checkout_order` (or a vendored copy) would replace the
+    package with a folder holding CHANGELOG.md and the package nested in itself."""
+    out = _generated_copy(tmp_path) / PACKAGE
+    before = read_tree(out)
+    result = run_generator("generate", "--out", str(out))
+    assert result.returncode == 3, result.stderr
+    assert (
+        f"refusing to replace {out}: it is a package folder (it has MANIFEST.json)" in result.stderr
+    )
+    assert read_tree(out) == before
+
+
 def test_a_file_added_to_our_folder_is_refused_and_kept(tmp_path: Path) -> None:
     out = _generated_copy(tmp_path)
     (out / "notes.txt").write_text("my notes\n")
