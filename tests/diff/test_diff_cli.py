@@ -244,13 +244,12 @@ def test_a_limit_hit_is_exit_2_not_no_changes(
     assert "cannot give a verdict" in err and "Traceback" not in err
 
 
-@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
-def test_make_diff_prints_only_the_report() -> None:
-    """`make diff > report.md`: no echoed command or set-up output on stdout."""
-    # As typed in a shell: not inside another make (which would announce its directories).
+def _make_diff(base: str) -> subprocess.CompletedProcess[str]:
+    """`make diff BASE=... SPEC=spec/...` as typed in a shell: not inside another make (which
+    would announce its directories)."""
     shell = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
-    done = subprocess.run(
-        ["make", "diff", "BASE=HEAD", f"SPEC={SPEC.relative_to(PROJECT_ROOT)}"],
+    return subprocess.run(
+        ["make", "diff", f"BASE={base}", f"SPEC={SPEC.relative_to(PROJECT_ROOT)}"],
         cwd=PROJECT_ROOT,
         env=shell,
         capture_output=True,
@@ -258,6 +257,12 @@ def test_make_diff_prints_only_the_report() -> None:
         timeout=600,
         check=False,
     )
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_diff_prints_only_the_report() -> None:
+    """`make diff > report.md`: no echoed command or set-up output on stdout."""
+    done = _make_diff("HEAD")
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("## API diff: `HEAD` → `spec/norce-checkout-order.yaml`\n")
 
@@ -265,18 +270,9 @@ def test_make_diff_prints_only_the_report() -> None:
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_make_diff_takes_a_base_with_a_space_in_its_path(tmp_path: Path) -> None:
     """`make diff BASE="old spec.yaml"` compares that file (BASE and SPEC reach the command whole)."""
-    shell = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
     old = tmp_path / "old spec.yaml"
     old.write_bytes(SPEC.read_bytes())
-    done = subprocess.run(
-        ["make", "diff", f"BASE={old}", f"SPEC={SPEC.relative_to(PROJECT_ROOT)}"],
-        cwd=PROJECT_ROOT,
-        env=shell,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    done = _make_diff(str(old))
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"## API diff: `{old}` → `spec/norce-checkout-order.yaml`\n")
 
