@@ -121,8 +121,22 @@ def _check_successor(
     """Refuse another API, or an older build, than the spec in ``spec_path`` (if it is readable)."""
     try:
         current = parse_spec_bytes(spec_path.read_bytes(), str(spec_path))
-    except (OSError, SpecError):
-        return  # a first download, or a broken spec being repaired: nothing to compare with
+    except OSError:
+        return  # a first download: nothing to compare with
+    except SpecError:
+        if successor.allow_other_api or lock_path(spec_path).is_file():
+            return  # a broken spec being repaired (its lock says update-spec wrote it)
+        raise SpecError(
+            [
+                Diagnostic(
+                    str(spec_path),
+                    "#",
+                    "is not an OpenAPI description and has no spec.lock beside it, so it is not "
+                    "a spec update-spec wrote (a wrong --spec?); pass --allow-other-api to "
+                    "replace it anyway",
+                )
+            ]
+        ) from None
     (old_title, old_build), (new_title, new_build) = _identity(current), _identity(new)
     problems = []
     if not successor.allow_other_api and new_title.casefold() != old_title.casefold():

@@ -65,6 +65,31 @@ def test_refused_without_the_flag_and_accepted_with_it(
     assert project.read_bytes() == candidate.read_bytes()
 
 
+@pytest.mark.parametrize("kept", ["README.md", "package.json"])
+def test_a_file_that_is_not_a_spec_is_not_replaced(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kept: str
+) -> None:
+    """`update-spec NEW --spec README.md` (a careless flag) must not overwrite the README."""
+    target = tmp_path / kept
+    text = "# My project\n\nNotes: here.\n" if kept == "README.md" else '{"name": "acme"}\n'
+    target.write_text(text)
+    candidate = _candidate(tmp_path, REAL)
+    code = main(["update-spec", str(candidate), "--spec", str(target)])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert f"error: {target}: is not an OpenAPI description" in err and "Traceback" not in err
+    assert target.read_text() == text and not (tmp_path / "spec.lock").exists()
+    assert main(["update-spec", str(candidate), "--spec", str(target), "--allow-other-api"]) == 0
+    assert target.read_bytes() == REAL
+
+
+def test_a_broken_spec_with_its_lock_is_repaired(project: Path, tmp_path: Path) -> None:
+    project.write_text("openapi: 3.0.3\ninfo: [unclosed\n")
+    candidate = _candidate(tmp_path, REAL.replace(BUILD, b"Build 2026-02-01 10:00:00"))
+    assert main(["update-spec", str(candidate), "--spec", str(project)]) == 0
+    assert project.read_bytes() == candidate.read_bytes()
+
+
 def test_a_newer_build_of_the_same_api_is_accepted(project: Path, tmp_path: Path) -> None:
     candidate = _candidate(tmp_path, REAL.replace(BUILD, b"Build 2026-02-01 10:00:00"))
     assert main(["update-spec", str(candidate), "--spec", str(project)]) == 0
