@@ -221,7 +221,8 @@ def _add_update_spec_command(
         "On any failure the spec folder is left byte-identical.",
         epilog="exit codes: 0 updated or unchanged, 2 the new spec is invalid, another API or "
         "an older build (see --allow-other-api, --allow-older-build), or --spec is no spec, "
-        "3 cannot write, 5 cannot fetch (network, HTTP status, HTML, size, timeout)",
+        "3 cannot write (or spec.lock beside --spec is another spec's), 5 cannot fetch "
+        "(network, HTTP status, HTML, size, timeout)",
     )
     update.add_argument("source", metavar="URL|FILE", help="https URL or local YAML/JSON file")
     update.add_argument(

@@ -33,6 +33,7 @@ from ..build.interpret import build_line
 from ..build.load import MAX_SPEC_BYTES, parse_spec_bytes
 from ..build.naming import clean_text, one_line
 from ..build.pipeline import Result, build
+from ..build.write import WriteError
 from ..diagnostics import Diagnostic, SpecError
 from ..settings import TEMPLATES
 from .docs_page import MAX_HTML_BYTES, spec_link
@@ -92,6 +93,7 @@ def update_spec(
     if existing is not None and existing.sha256 == digest and spec_path.read_bytes() == raw:
         return f"unchanged: {spec_path} already has sha256 {digest[:12]} ({label})"
     _check_successor(data, label, spec_path, successor)
+    _check_lock_is_ours(spec_path)
     result = _build_in_memory(raw, label, settings)
     lock = SpecLock(
         source=label,
@@ -160,6 +162,32 @@ def _check_successor(
         )
     if problems:
         raise SpecError(problems)
+
+
+def _check_lock_is_ours(spec_path: Path) -> None:
+    """Refuse to overwrite the lock of another spec in the same folder: ``--spec spec/other.yaml``
+    beside ``spec/norce-checkout-order.yaml`` would leave that spec failing ``check``."""
+    if spec_path.is_file():
+        return  # the lock is this spec's (or stale; update-spec rewrites it)
+    try:
+        lock = read_lock(spec_path)
+    except (OSError, LockError):
+        return  # unreadable: nobody's lock any more
+    if lock is None:
+        return
+    for sibling in sorted(spec_path.parent.iterdir()):
+        try:
+            if sibling.is_file() and sibling.stat().st_size == lock.bytes:
+                owner = hashlib.sha256(sibling.read_bytes()).hexdigest() == lock.sha256
+            else:
+                owner = False
+        except OSError:
+            continue
+        if owner:
+            raise WriteError(
+                f"refusing to write {spec_path}: {lock_path(spec_path)} is the lock of {sibling} "
+                "(one spec per folder); name a --spec in a folder of its own"
+            )
 
 
 def _identity(data: Mapping[str, Any]) -> tuple[str, str]:

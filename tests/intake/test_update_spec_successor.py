@@ -83,6 +83,23 @@ def test_a_file_that_is_not_a_spec_is_not_replaced(
     assert target.read_bytes() == REAL
 
 
+def test_a_second_spec_in_the_folder_leaves_the_first_ones_lock_alone(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`update-spec NEW --spec spec/other.yaml`: spec.lock is the project spec's; overwriting it
+    would make `check` fail for a spec nobody touched."""
+    before = _snapshot(project)
+    other = project.parent / "other.yaml"
+    candidate = _candidate(tmp_path, REAL.replace(BUILD, b"Build 2026-02-01 10:00:00"))
+    code = main(["update-spec", str(candidate), "--spec", str(other)])
+    err = capsys.readouterr().err
+    assert code == 3, err
+    assert f"is the lock of {project} (one spec per folder)" in err and "Traceback" not in err
+    assert _snapshot(project) == before
+    project.unlink()  # the project's own spec deleted: update-spec restores it beside its lock
+    assert main(["update-spec", str(candidate), "--spec", str(project)]) == 0
+
+
 def test_a_broken_spec_with_its_lock_is_repaired(project: Path, tmp_path: Path) -> None:
     project.write_text("openapi: 3.0.3\ninfo: [unclosed\n")
     candidate = _candidate(tmp_path, REAL.replace(BUILD, b"Build 2026-02-01 10:00:00"))
