@@ -110,9 +110,10 @@ def update_spec(
     spec_path.parent.mkdir(parents=True, exist_ok=True)
     replace_file(spec_path, raw)
     replace_file(lock_path(spec_path), lock_text(lock).encode("utf-8"))
+    build = repr(lock.build) if lock.build else "(no Build line in info.description)"
     return (
         f"updated {spec_path}: {len(raw)} bytes, sha256 {digest[:12]}, info.version "
-        f"{lock.info_version!r} {lock.build!r} ({len(result.api.operations)} operations); "
+        f"{lock.info_version!r} {build} ({len(result.api.operations)} operations); "
         "now run `make generate` and review the diff"
     )
 

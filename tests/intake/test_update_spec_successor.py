@@ -100,6 +100,15 @@ def test_a_second_spec_in_the_folder_leaves_the_first_ones_lock_alone(
     assert main(["update-spec", str(candidate), "--spec", str(project)]) == 0
 
 
+def test_a_spec_without_a_build_line_says_so(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    candidate = _candidate(tmp_path, REAL.replace(BUILD + b"\n", b""))
+    assert main(["update-spec", str(candidate), "--spec", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert "info.version '0.1' (no Build line in info.description) (33 operations)" in out, out
+
+
 def test_a_broken_spec_with_its_lock_is_repaired(project: Path, tmp_path: Path) -> None:
     project.write_text("openapi: 3.0.3\ninfo: [unclosed\n")
     candidate = _candidate(tmp_path, REAL.replace(BUILD, b"Build 2026-02-01 10:00:00"))
