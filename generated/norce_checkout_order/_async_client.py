@@ -144,8 +144,8 @@ class AsyncOrderClient(AsyncAPIClient):
         shipping_names: list[str] | None = None,
         billing_phones: list[str] | None = None,
         shipping_phones: list[str] | None = None,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> models.OrderPaginationSetResponse:
@@ -174,8 +174,8 @@ class AsyncOrderClient(AsyncAPIClient):
             shipping_names: (query ``shipping_names``)
             billing_phones: (query ``billing_phones``)
             shipping_phones: (query ``shipping_phones``)
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -217,8 +217,8 @@ class AsyncOrderClient(AsyncAPIClient):
         self,
         *,
         body: models.OrderRequest | dict[str, Any] | NotGiven = NOT_GIVEN,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> str:
@@ -228,8 +228,8 @@ class AsyncOrderClient(AsyncAPIClient):
 
         Args:
             body: Order
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -249,8 +249,8 @@ class AsyncOrderClient(AsyncAPIClient):
         self,
         order_id: str,
         *,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> models.OrderResponse:
@@ -260,8 +260,8 @@ class AsyncOrderClient(AsyncAPIClient):
 
         Args:
             order_id: Order identifier (path ``order_id``)
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -281,8 +281,8 @@ class AsyncOrderClient(AsyncAPIClient):
         self,
         order_id: str,
         *,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> None:
@@ -292,8 +292,8 @@ class AsyncOrderClient(AsyncAPIClient):
 
         Args:
             order_id: Order identifier (path ``order_id``)
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -314,8 +314,8 @@ class AsyncOrderClient(AsyncAPIClient):
         order_id: str,
         *,
         body: dict[str, Any],
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> None:
@@ -324,8 +324,8 @@ class AsyncOrderClient(AsyncAPIClient):
         Args:
             order_id: Order identifier (path ``order_id``)
             body: Attribute
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -346,8 +346,8 @@ class AsyncOrderClient(AsyncAPIClient):
         order_id: str,
         *,
         body: models.Cart | dict[str, Any],
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> None:
@@ -356,8 +356,8 @@ class AsyncOrderClient(AsyncAPIClient):
         Args:
             order_id: Order identifier (path ``order_id``)
             body: Request body.
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -378,8 +378,8 @@ class AsyncOrderClient(AsyncAPIClient):
         order_id: str,
         *,
         body: models.Consent | dict[str, Any],
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> None:
@@ -388,8 +388,8 @@ class AsyncOrderClient(AsyncAPIClient):
         Args:
             order_id: Order identifier (path ``order_id``)
             body: Consent
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -410,8 +410,8 @@ class AsyncOrderClient(AsyncAPIClient):
         order_id: str,
         *,
         body: list[models.Consent] | list[dict[str, Any]],
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> None:
@@ -422,8 +422,8 @@ class AsyncOrderClient(AsyncAPIClient):
         Args:
             order_id: Order identifier (path ``order_id``)
             body: Consents
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -444,8 +444,8 @@ class AsyncOrderClient(AsyncAPIClient):
         order_id: str,
         consent_id: str,
         *,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> None:
@@ -454,8 +454,8 @@ class AsyncOrderClient(AsyncAPIClient):
         Args:
             order_id: Order identifier (path ``order_id``)
             consent_id: Consent identifier (path ``consent_id``)
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -477,8 +477,8 @@ class AsyncOrderClient(AsyncAPIClient):
         consent_id: str,
         *,
         body: models.Consent | dict[str, Any],
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> None:
@@ -490,8 +490,8 @@ class AsyncOrderClient(AsyncAPIClient):
             order_id: Order identifier (path ``order_id``)
             consent_id: Consent identifier (path ``consent_id``)
             body: Consent
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -517,8 +517,8 @@ class AsyncOrderClient(AsyncAPIClient):
         order_id: str,
         *,
         body: models.Address | dict[str, Any],
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> None:
@@ -529,8 +529,8 @@ class AsyncOrderClient(AsyncAPIClient):
         Args:
             order_id: Order identifier (path ``order_id``)
             body: Billing address
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -551,8 +551,8 @@ class AsyncOrderClient(AsyncAPIClient):
         order_id: str,
         *,
         body: models.Address | dict[str, Any],
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> None:
@@ -563,8 +563,8 @@ class AsyncOrderClient(AsyncAPIClient):
         Args:
             order_id: Order identifier (path ``order_id``)
             body: Shipping address
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -585,8 +585,8 @@ class AsyncOrderClient(AsyncAPIClient):
         order_id: str,
         *,
         body: models.HookRequest | dict[str, Any],
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> None:
@@ -595,8 +595,8 @@ class AsyncOrderClient(AsyncAPIClient):
         Args:
             order_id: Order identifier (path ``order_id``)
             body: Hook
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -617,8 +617,8 @@ class AsyncOrderClient(AsyncAPIClient):
         order_id: str,
         hook_id: str,
         *,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> None:
@@ -627,8 +627,8 @@ class AsyncOrderClient(AsyncAPIClient):
         Args:
             order_id: Order identifier (path ``order_id``)
             hook_id: Hook identifier (path ``hook_id``)
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -649,8 +649,8 @@ class AsyncOrderClient(AsyncAPIClient):
         order_id: str,
         *,
         body: models.Notification | dict[str, Any],
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> None:
@@ -659,8 +659,8 @@ class AsyncOrderClient(AsyncAPIClient):
         Args:
             order_id: Order identifier (path ``order_id``)
             body: Notification
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -681,8 +681,8 @@ class AsyncOrderClient(AsyncAPIClient):
         order_id: str,
         notification_id: str,
         *,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> None:
@@ -691,8 +691,8 @@ class AsyncOrderClient(AsyncAPIClient):
         Args:
             order_id: Order identifier (path ``order_id``)
             notification_id: Notification identifier (path ``notification_id``)
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -712,8 +712,8 @@ class AsyncOrderClient(AsyncAPIClient):
         self,
         order_id: str,
         *,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> list[models.PaymentResponse]:
@@ -723,8 +723,8 @@ class AsyncOrderClient(AsyncAPIClient):
 
         Args:
             order_id: Order identifier (path ``order_id``)
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -745,8 +745,8 @@ class AsyncOrderClient(AsyncAPIClient):
         order_id: str,
         *,
         body: models.PaymentRequest | dict[str, Any] | NotGiven = NOT_GIVEN,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> models.CreateResponse:
@@ -757,8 +757,8 @@ class AsyncOrderClient(AsyncAPIClient):
         Args:
             order_id: Order identifier (path ``order_id``)
             body: Payment
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -779,8 +779,8 @@ class AsyncOrderClient(AsyncAPIClient):
         order_id: str,
         payment_id: str,
         *,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> models.PaymentResponse:
@@ -791,8 +791,8 @@ class AsyncOrderClient(AsyncAPIClient):
         Args:
             order_id: Order identifier (path ``order_id``)
             payment_id: Payment identifier (path ``payment_id``)
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -814,8 +814,8 @@ class AsyncOrderClient(AsyncAPIClient):
         payment_id: str,
         *,
         body: models.PaymentRequest | dict[str, Any] | NotGiven = NOT_GIVEN,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> models.PaymentResponse:
@@ -827,8 +827,8 @@ class AsyncOrderClient(AsyncAPIClient):
             order_id: Order identifier (path ``order_id``)
             payment_id: Payment identifier (path ``payment_id``)
             body: Request body.
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -855,8 +855,8 @@ class AsyncOrderClient(AsyncAPIClient):
         payment_id: str,
         *,
         body: list[models.PaymentActionRequest] | list[dict[str, Any]],
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> None:
@@ -868,8 +868,8 @@ class AsyncOrderClient(AsyncAPIClient):
             order_id: Order identifier (path ``order_id``)
             payment_id: Payment identifier (path ``payment_id``)
             body: Payment Actions
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -896,8 +896,8 @@ class AsyncOrderClient(AsyncAPIClient):
         payment_id: str,
         action_id: str,
         *,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> None:
@@ -909,8 +909,8 @@ class AsyncOrderClient(AsyncAPIClient):
             order_id: Order identifier (path ``order_id``)
             payment_id: Payment identifier (path ``payment_id``)
             action_id: Action identifier (path ``action_id``)
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -936,8 +936,8 @@ class AsyncOrderClient(AsyncAPIClient):
         order_id: str,
         payment_id: str,
         *,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> list[models.PaymentTransactionResponse]:
@@ -946,8 +946,8 @@ class AsyncOrderClient(AsyncAPIClient):
         Args:
             order_id: Order identifier (path ``order_id``)
             payment_id: Payment identifier (path ``payment_id``)
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -969,8 +969,8 @@ class AsyncOrderClient(AsyncAPIClient):
         payment_id: str,
         *,
         body: models.PaymentTransactionRequest | dict[str, Any] | NotGiven = NOT_GIVEN,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> models.PaymentTransactionResponse:
@@ -980,8 +980,8 @@ class AsyncOrderClient(AsyncAPIClient):
             order_id: Order identifier (path ``order_id``)
             payment_id: Payment identifier (path ``payment_id``)
             body: Request body.
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -1007,8 +1007,8 @@ class AsyncOrderClient(AsyncAPIClient):
         order_id: str,
         *,
         body: str,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> None:
@@ -1019,8 +1019,8 @@ class AsyncOrderClient(AsyncAPIClient):
         Args:
             order_id: Order identifier (path ``order_id``)
             body: Request body.
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -1040,8 +1040,8 @@ class AsyncOrderClient(AsyncAPIClient):
         self,
         order_id: str,
         *,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> list[models.ShippingResponse]:
@@ -1051,8 +1051,8 @@ class AsyncOrderClient(AsyncAPIClient):
 
         Args:
             order_id: Order identifier (path ``order_id``)
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -1073,8 +1073,8 @@ class AsyncOrderClient(AsyncAPIClient):
         order_id: str,
         *,
         body: models.ShippingRequest | dict[str, Any] | NotGiven = NOT_GIVEN,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> models.CreateResponse:
@@ -1085,8 +1085,8 @@ class AsyncOrderClient(AsyncAPIClient):
         Args:
             order_id: Order identifier (path ``order_id``)
             body: Shipping
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -1107,8 +1107,8 @@ class AsyncOrderClient(AsyncAPIClient):
         order_id: str,
         shipping_id: str,
         *,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> models.ShippingResponse:
@@ -1119,8 +1119,8 @@ class AsyncOrderClient(AsyncAPIClient):
         Args:
             order_id: Order identifier (path ``order_id``)
             shipping_id: Shipping identifier (path ``shipping_id``)
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -1142,8 +1142,8 @@ class AsyncOrderClient(AsyncAPIClient):
         shipping_id: str,
         *,
         body: models.ShippingRequest | dict[str, Any] | NotGiven = NOT_GIVEN,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> models.ShippingResponse:
@@ -1155,8 +1155,8 @@ class AsyncOrderClient(AsyncAPIClient):
             order_id: Order identifier (path ``order_id``)
             shipping_id: Shipping identifier (path ``shipping_id``)
             body: Request body.
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -1182,8 +1182,8 @@ class AsyncOrderClient(AsyncAPIClient):
         order_id: str,
         *,
         body: models.StateRequest | dict[str, Any],
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> None:
@@ -1194,8 +1194,8 @@ class AsyncOrderClient(AsyncAPIClient):
         Args:
             order_id: Order identifier (path ``order_id``)
             body: Request body.
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -1215,8 +1215,8 @@ class AsyncOrderClient(AsyncAPIClient):
         self,
         order_id: str,
         *,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> list[models.ValidationError]:
@@ -1226,8 +1226,8 @@ class AsyncOrderClient(AsyncAPIClient):
 
         Args:
             order_id: Order identifier (path ``order_id``)
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -1248,8 +1248,8 @@ class AsyncOrderClient(AsyncAPIClient):
         order_id: str,
         *,
         body: models.CallbackRequest | dict[str, Any],
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> None:
@@ -1258,8 +1258,8 @@ class AsyncOrderClient(AsyncAPIClient):
         Args:
             order_id: Order identifier (path ``order_id``)
             body: Validation callback
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -1280,8 +1280,8 @@ class AsyncOrderClient(AsyncAPIClient):
         order_id: str,
         validation_id: str,
         *,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> None:
@@ -1290,8 +1290,8 @@ class AsyncOrderClient(AsyncAPIClient):
         Args:
             order_id: Order identifier (path ``order_id``)
             validation_id: Validation identifier (path ``validation_id``)
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:

@@ -235,8 +235,8 @@ class OrderClient(SyncAPIClient):
         shipping_names: list[str] | None = None,
         billing_phones: list[str] | None = None,
         shipping_phones: list[str] | None = None,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> models.OrderPaginationSetResponse:
@@ -265,8 +265,8 @@ class OrderClient(SyncAPIClient):
             shipping_names: (query ``shipping_names``)
             billing_phones: (query ``billing_phones``)
             shipping_phones: (query ``shipping_phones``)
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -308,8 +308,8 @@ class OrderClient(SyncAPIClient):
         self,
         *,
         body: models.OrderRequest | dict[str, Any] | NotGiven = NOT_GIVEN,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> str:
@@ -319,8 +319,8 @@ class OrderClient(SyncAPIClient):
 
         Args:
             body: Order
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -340,8 +340,8 @@ class OrderClient(SyncAPIClient):
         self,
         order_id: str,
         *,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> models.OrderResponse:
@@ -351,8 +351,8 @@ class OrderClient(SyncAPIClient):
 
         Args:
             order_id: Order identifier (path ``order_id``)
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -372,8 +372,8 @@ class OrderClient(SyncAPIClient):
         self,
         order_id: str,
         *,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> None:
@@ -383,8 +383,8 @@ class OrderClient(SyncAPIClient):
 
         Args:
             order_id: Order identifier (path ``order_id``)
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -405,8 +405,8 @@ class OrderClient(SyncAPIClient):
         order_id: str,
         *,
         body: dict[str, Any],
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> None:
@@ -415,8 +415,8 @@ class OrderClient(SyncAPIClient):
         Args:
             order_id: Order identifier (path ``order_id``)
             body: Attribute
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -437,8 +437,8 @@ class OrderClient(SyncAPIClient):
         order_id: str,
         *,
         body: models.Cart | dict[str, Any],
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> None:
@@ -447,8 +447,8 @@ class OrderClient(SyncAPIClient):
         Args:
             order_id: Order identifier (path ``order_id``)
             body: Request body.
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -469,8 +469,8 @@ class OrderClient(SyncAPIClient):
         order_id: str,
         *,
         body: models.Consent | dict[str, Any],
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> None:
@@ -479,8 +479,8 @@ class OrderClient(SyncAPIClient):
         Args:
             order_id: Order identifier (path ``order_id``)
             body: Consent
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -501,8 +501,8 @@ class OrderClient(SyncAPIClient):
         order_id: str,
         *,
         body: list[models.Consent] | list[dict[str, Any]],
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> None:
@@ -513,8 +513,8 @@ class OrderClient(SyncAPIClient):
         Args:
             order_id: Order identifier (path ``order_id``)
             body: Consents
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -535,8 +535,8 @@ class OrderClient(SyncAPIClient):
         order_id: str,
         consent_id: str,
         *,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> None:
@@ -545,8 +545,8 @@ class OrderClient(SyncAPIClient):
         Args:
             order_id: Order identifier (path ``order_id``)
             consent_id: Consent identifier (path ``consent_id``)
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -568,8 +568,8 @@ class OrderClient(SyncAPIClient):
         consent_id: str,
         *,
         body: models.Consent | dict[str, Any],
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> None:
@@ -581,8 +581,8 @@ class OrderClient(SyncAPIClient):
             order_id: Order identifier (path ``order_id``)
             consent_id: Consent identifier (path ``consent_id``)
             body: Consent
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -608,8 +608,8 @@ class OrderClient(SyncAPIClient):
         order_id: str,
         *,
         body: models.Address | dict[str, Any],
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> None:
@@ -620,8 +620,8 @@ class OrderClient(SyncAPIClient):
         Args:
             order_id: Order identifier (path ``order_id``)
             body: Billing address
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -642,8 +642,8 @@ class OrderClient(SyncAPIClient):
         order_id: str,
         *,
         body: models.Address | dict[str, Any],
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> None:
@@ -654,8 +654,8 @@ class OrderClient(SyncAPIClient):
         Args:
             order_id: Order identifier (path ``order_id``)
             body: Shipping address
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -676,8 +676,8 @@ class OrderClient(SyncAPIClient):
         order_id: str,
         *,
         body: models.HookRequest | dict[str, Any],
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> None:
@@ -686,8 +686,8 @@ class OrderClient(SyncAPIClient):
         Args:
             order_id: Order identifier (path ``order_id``)
             body: Hook
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -708,8 +708,8 @@ class OrderClient(SyncAPIClient):
         order_id: str,
         hook_id: str,
         *,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> None:
@@ -718,8 +718,8 @@ class OrderClient(SyncAPIClient):
         Args:
             order_id: Order identifier (path ``order_id``)
             hook_id: Hook identifier (path ``hook_id``)
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -740,8 +740,8 @@ class OrderClient(SyncAPIClient):
         order_id: str,
         *,
         body: models.Notification | dict[str, Any],
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> None:
@@ -750,8 +750,8 @@ class OrderClient(SyncAPIClient):
         Args:
             order_id: Order identifier (path ``order_id``)
             body: Notification
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -772,8 +772,8 @@ class OrderClient(SyncAPIClient):
         order_id: str,
         notification_id: str,
         *,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> None:
@@ -782,8 +782,8 @@ class OrderClient(SyncAPIClient):
         Args:
             order_id: Order identifier (path ``order_id``)
             notification_id: Notification identifier (path ``notification_id``)
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -803,8 +803,8 @@ class OrderClient(SyncAPIClient):
         self,
         order_id: str,
         *,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> list[models.PaymentResponse]:
@@ -814,8 +814,8 @@ class OrderClient(SyncAPIClient):
 
         Args:
             order_id: Order identifier (path ``order_id``)
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -836,8 +836,8 @@ class OrderClient(SyncAPIClient):
         order_id: str,
         *,
         body: models.PaymentRequest | dict[str, Any] | NotGiven = NOT_GIVEN,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> models.CreateResponse:
@@ -848,8 +848,8 @@ class OrderClient(SyncAPIClient):
         Args:
             order_id: Order identifier (path ``order_id``)
             body: Payment
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -870,8 +870,8 @@ class OrderClient(SyncAPIClient):
         order_id: str,
         payment_id: str,
         *,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> models.PaymentResponse:
@@ -882,8 +882,8 @@ class OrderClient(SyncAPIClient):
         Args:
             order_id: Order identifier (path ``order_id``)
             payment_id: Payment identifier (path ``payment_id``)
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -905,8 +905,8 @@ class OrderClient(SyncAPIClient):
         payment_id: str,
         *,
         body: models.PaymentRequest | dict[str, Any] | NotGiven = NOT_GIVEN,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> models.PaymentResponse:
@@ -918,8 +918,8 @@ class OrderClient(SyncAPIClient):
             order_id: Order identifier (path ``order_id``)
             payment_id: Payment identifier (path ``payment_id``)
             body: Request body.
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -946,8 +946,8 @@ class OrderClient(SyncAPIClient):
         payment_id: str,
         *,
         body: list[models.PaymentActionRequest] | list[dict[str, Any]],
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> None:
@@ -959,8 +959,8 @@ class OrderClient(SyncAPIClient):
             order_id: Order identifier (path ``order_id``)
             payment_id: Payment identifier (path ``payment_id``)
             body: Payment Actions
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -987,8 +987,8 @@ class OrderClient(SyncAPIClient):
         payment_id: str,
         action_id: str,
         *,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> None:
@@ -1000,8 +1000,8 @@ class OrderClient(SyncAPIClient):
             order_id: Order identifier (path ``order_id``)
             payment_id: Payment identifier (path ``payment_id``)
             action_id: Action identifier (path ``action_id``)
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -1027,8 +1027,8 @@ class OrderClient(SyncAPIClient):
         order_id: str,
         payment_id: str,
         *,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> list[models.PaymentTransactionResponse]:
@@ -1037,8 +1037,8 @@ class OrderClient(SyncAPIClient):
         Args:
             order_id: Order identifier (path ``order_id``)
             payment_id: Payment identifier (path ``payment_id``)
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -1060,8 +1060,8 @@ class OrderClient(SyncAPIClient):
         payment_id: str,
         *,
         body: models.PaymentTransactionRequest | dict[str, Any] | NotGiven = NOT_GIVEN,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> models.PaymentTransactionResponse:
@@ -1071,8 +1071,8 @@ class OrderClient(SyncAPIClient):
             order_id: Order identifier (path ``order_id``)
             payment_id: Payment identifier (path ``payment_id``)
             body: Request body.
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -1098,8 +1098,8 @@ class OrderClient(SyncAPIClient):
         order_id: str,
         *,
         body: str,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> None:
@@ -1110,8 +1110,8 @@ class OrderClient(SyncAPIClient):
         Args:
             order_id: Order identifier (path ``order_id``)
             body: Request body.
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -1131,8 +1131,8 @@ class OrderClient(SyncAPIClient):
         self,
         order_id: str,
         *,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> list[models.ShippingResponse]:
@@ -1142,8 +1142,8 @@ class OrderClient(SyncAPIClient):
 
         Args:
             order_id: Order identifier (path ``order_id``)
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -1164,8 +1164,8 @@ class OrderClient(SyncAPIClient):
         order_id: str,
         *,
         body: models.ShippingRequest | dict[str, Any] | NotGiven = NOT_GIVEN,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> models.CreateResponse:
@@ -1176,8 +1176,8 @@ class OrderClient(SyncAPIClient):
         Args:
             order_id: Order identifier (path ``order_id``)
             body: Shipping
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -1198,8 +1198,8 @@ class OrderClient(SyncAPIClient):
         order_id: str,
         shipping_id: str,
         *,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> models.ShippingResponse:
@@ -1210,8 +1210,8 @@ class OrderClient(SyncAPIClient):
         Args:
             order_id: Order identifier (path ``order_id``)
             shipping_id: Shipping identifier (path ``shipping_id``)
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -1233,8 +1233,8 @@ class OrderClient(SyncAPIClient):
         shipping_id: str,
         *,
         body: models.ShippingRequest | dict[str, Any] | NotGiven = NOT_GIVEN,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> models.ShippingResponse:
@@ -1246,8 +1246,8 @@ class OrderClient(SyncAPIClient):
             order_id: Order identifier (path ``order_id``)
             shipping_id: Shipping identifier (path ``shipping_id``)
             body: Request body.
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -1273,8 +1273,8 @@ class OrderClient(SyncAPIClient):
         order_id: str,
         *,
         body: models.StateRequest | dict[str, Any],
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> None:
@@ -1285,8 +1285,8 @@ class OrderClient(SyncAPIClient):
         Args:
             order_id: Order identifier (path ``order_id``)
             body: Request body.
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -1306,8 +1306,8 @@ class OrderClient(SyncAPIClient):
         self,
         order_id: str,
         *,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> list[models.ValidationError]:
@@ -1317,8 +1317,8 @@ class OrderClient(SyncAPIClient):
 
         Args:
             order_id: Order identifier (path ``order_id``)
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -1339,8 +1339,8 @@ class OrderClient(SyncAPIClient):
         order_id: str,
         *,
         body: models.CallbackRequest | dict[str, Any],
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> None:
@@ -1349,8 +1349,8 @@ class OrderClient(SyncAPIClient):
         Args:
             order_id: Order identifier (path ``order_id``)
             body: Validation callback
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:
@@ -1371,8 +1371,8 @@ class OrderClient(SyncAPIClient):
         order_id: str,
         validation_id: str,
         *,
-        merchant: str | None | NotGiven = NOT_GIVEN,
-        channel: str | None | NotGiven = NOT_GIVEN,
+        merchant: str | NotGiven = NOT_GIVEN,
+        channel: str | NotGiven = NOT_GIVEN,
         adapter_id: str | None | NotGiven = NOT_GIVEN,
         options: RequestOptions | None = None,
     ) -> None:
@@ -1381,8 +1381,8 @@ class OrderClient(SyncAPIClient):
         Args:
             order_id: Order identifier (path ``order_id``)
             validation_id: Validation identifier (path ``validation_id``)
-            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+            merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+            channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
             adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
         Returns:

@@ -70,7 +70,8 @@ class Request(Generic[T]):
         query: Query parameters; NOT_GIVEN and None values are left out.
         headers: Wire header names to values: a string sets the header,
             NOT_GIVEN leaves the client default (or no header), None removes
-            the header even if the client has a default.
+            the header even if the client has a default (a header the
+            operation requires refuses None: `_params.check_params`).
         body: NOT_GIVEN for no body, else a model, a list of models, a dict
             (wire or Python names) or a primitive, sent as JSON.
         response_type: What a 2xx JSON body is validated into, or None when

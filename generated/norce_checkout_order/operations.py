@@ -89,8 +89,8 @@ def get_checkout_orders(
     shipping_names: list[str] | None = None,
     billing_phones: list[str] | None = None,
     shipping_phones: list[str] | None = None,
-    merchant: str | None | NotGiven = NOT_GIVEN,
-    channel: str | None | NotGiven = NOT_GIVEN,
+    merchant: str | NotGiven = NOT_GIVEN,
+    channel: str | NotGiven = NOT_GIVEN,
     adapter_id: str | None | NotGiven = NOT_GIVEN,
 ) -> Request[models.OrderPaginationSetResponse]:
     """Get orders
@@ -118,8 +118,8 @@ def get_checkout_orders(
         shipping_names: (query ``shipping_names``)
         billing_phones: (query ``billing_phones``)
         shipping_phones: (query ``shipping_phones``)
-        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
         adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
     Returns:
@@ -164,12 +164,12 @@ def get_checkout_orders(
         idempotent=True,
         operation_id="GetCheckoutOrders",
         checks=(
-            ("query", "offset", "offset", "int", False, False, ()),
-            ("query", "limit", "limit", "int", False, False, ()),
-            ("query", "search", "search", "str", False, False, ()),
-            ("query", "payment_id", "payment_id", "str", False, False, ()),
-            ("query", "reference", "reference", "str", False, False, ()),
-            ("query", "cart_reference", "cart_reference", "str", False, False, ()),
+            ("query", "offset", "offset", "int", False, False, False, ()),
+            ("query", "limit", "limit", "int", False, False, False, ()),
+            ("query", "search", "search", "str", False, False, False, ()),
+            ("query", "payment_id", "payment_id", "str", False, False, False, ()),
+            ("query", "reference", "reference", "str", False, False, False, ()),
+            ("query", "cart_reference", "cart_reference", "str", False, False, False, ()),
             (
                 "query",
                 "status",
@@ -177,15 +177,17 @@ def get_checkout_orders(
                 "enum",
                 True,
                 False,
+                False,
                 ("checkout", "processing", "accepted", "completed", "declined", "removed"),
             ),
-            ("query", "date_from", "date_from", "date-time", False, False, ()),
-            ("query", "date_to", "date_to", "date-time", False, False, ()),
+            ("query", "date_from", "date_from", "date-time", False, False, False, ()),
+            ("query", "date_to", "date_to", "date-time", False, False, False, ()),
             (
                 "query",
                 "order_by",
                 "order_by",
                 "enum",
+                False,
                 False,
                 False,
                 ("created", "billingEmail", "billingName", "cartTotal"),
@@ -197,19 +199,20 @@ def get_checkout_orders(
                 "enum",
                 False,
                 False,
+                False,
                 ("asc", "desc"),
             ),
-            ("query", "countries", "countries", "str", True, False, ()),
-            ("query", "billing_countries", "billing_countries", "str", True, False, ()),
-            ("query", "shipping_countries", "shipping_countries", "str", True, False, ()),
-            ("query", "billing_emails", "billing_emails", "str", True, False, ()),
-            ("query", "shipping_emails", "shipping_emails", "str", True, False, ()),
-            ("query", "billing_names", "billing_names", "str", True, False, ()),
-            ("query", "shipping_names", "shipping_names", "str", True, False, ()),
-            ("query", "billing_phones", "billing_phones", "str", True, False, ()),
-            ("query", "shipping_phones", "shipping_phones", "str", True, False, ()),
-            ("header", "x-merchant", "merchant", "str", False, True, ()),
-            ("header", "x-channel", "channel", "str", False, True, ()),
+            ("query", "countries", "countries", "str", True, False, False, ()),
+            ("query", "billing_countries", "billing_countries", "str", True, False, False, ()),
+            ("query", "shipping_countries", "shipping_countries", "str", True, False, False, ()),
+            ("query", "billing_emails", "billing_emails", "str", True, False, False, ()),
+            ("query", "shipping_emails", "shipping_emails", "str", True, False, False, ()),
+            ("query", "billing_names", "billing_names", "str", True, False, False, ()),
+            ("query", "shipping_names", "shipping_names", "str", True, False, False, ()),
+            ("query", "billing_phones", "billing_phones", "str", True, False, False, ()),
+            ("query", "shipping_phones", "shipping_phones", "str", True, False, False, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, True, ()),
         ),
     )
 
@@ -217,8 +220,8 @@ def get_checkout_orders(
 def create_checkout_order(
     *,
     body: models.OrderRequest | dict[str, Any] | NotGiven = NOT_GIVEN,
-    merchant: str | None | NotGiven = NOT_GIVEN,
-    channel: str | None | NotGiven = NOT_GIVEN,
+    merchant: str | NotGiven = NOT_GIVEN,
+    channel: str | NotGiven = NOT_GIVEN,
     adapter_id: str | None | NotGiven = NOT_GIVEN,
 ) -> Request[str]:
     """Create a new Order
@@ -227,8 +230,8 @@ def create_checkout_order(
 
     Args:
         body: Order
-        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
         adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
     Returns:
@@ -253,8 +256,8 @@ def create_checkout_order(
         operation_id="CreateCheckoutOrder",
         body_type=models.OrderRequest,
         checks=(
-            ("header", "x-merchant", "merchant", "str", False, True, ()),
-            ("header", "x-channel", "channel", "str", False, True, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, True, ()),
         ),
     )
 
@@ -262,8 +265,8 @@ def create_checkout_order(
 def get_checkout_order(
     order_id: str,
     *,
-    merchant: str | None | NotGiven = NOT_GIVEN,
-    channel: str | None | NotGiven = NOT_GIVEN,
+    merchant: str | NotGiven = NOT_GIVEN,
+    channel: str | NotGiven = NOT_GIVEN,
     adapter_id: str | None | NotGiven = NOT_GIVEN,
 ) -> Request[models.OrderResponse]:
     """Get order by id
@@ -272,8 +275,8 @@ def get_checkout_order(
 
     Args:
         order_id: Order identifier (path ``order_id``)
-        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
         adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
     Returns:
@@ -299,9 +302,9 @@ def get_checkout_order(
         idempotent=True,
         operation_id="GetCheckoutOrder",
         checks=(
-            ("path", "order_id", "order_id", "str", False, False, ()),
-            ("header", "x-merchant", "merchant", "str", False, True, ()),
-            ("header", "x-channel", "channel", "str", False, True, ()),
+            ("path", "order_id", "order_id", "str", False, False, True, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, True, ()),
         ),
     )
 
@@ -309,8 +312,8 @@ def get_checkout_order(
 def delete_checkout_order(
     order_id: str,
     *,
-    merchant: str | None | NotGiven = NOT_GIVEN,
-    channel: str | None | NotGiven = NOT_GIVEN,
+    merchant: str | NotGiven = NOT_GIVEN,
+    channel: str | NotGiven = NOT_GIVEN,
     adapter_id: str | None | NotGiven = NOT_GIVEN,
 ) -> Request[None]:
     """Delete existing order
@@ -319,8 +322,8 @@ def delete_checkout_order(
 
     Args:
         order_id: Order identifier (path ``order_id``)
-        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
         adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
     Returns:
@@ -346,9 +349,9 @@ def delete_checkout_order(
         idempotent=True,
         operation_id="DeleteCheckoutOrder",
         checks=(
-            ("path", "order_id", "order_id", "str", False, False, ()),
-            ("header", "x-merchant", "merchant", "str", False, True, ()),
-            ("header", "x-channel", "channel", "str", False, True, ()),
+            ("path", "order_id", "order_id", "str", False, False, True, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, True, ()),
         ),
     )
 
@@ -357,8 +360,8 @@ def patch_checkout_order_attributes(
     order_id: str,
     *,
     body: dict[str, Any],
-    merchant: str | None | NotGiven = NOT_GIVEN,
-    channel: str | None | NotGiven = NOT_GIVEN,
+    merchant: str | NotGiven = NOT_GIVEN,
+    channel: str | NotGiven = NOT_GIVEN,
     adapter_id: str | None | NotGiven = NOT_GIVEN,
 ) -> Request[None]:
     """Patch attributes
@@ -366,8 +369,8 @@ def patch_checkout_order_attributes(
     Args:
         order_id: Order identifier (path ``order_id``)
         body: Attribute
-        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
         adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
     Returns:
@@ -394,9 +397,9 @@ def patch_checkout_order_attributes(
         operation_id="PatchCheckoutOrderAttributes",
         body_type=dict[str, Any],
         checks=(
-            ("path", "order_id", "order_id", "str", False, False, ()),
-            ("header", "x-merchant", "merchant", "str", False, True, ()),
-            ("header", "x-channel", "channel", "str", False, True, ()),
+            ("path", "order_id", "order_id", "str", False, False, True, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, True, ()),
         ),
     )
 
@@ -405,8 +408,8 @@ def update_checkout_order_cart(
     order_id: str,
     *,
     body: models.Cart | dict[str, Any],
-    merchant: str | None | NotGiven = NOT_GIVEN,
-    channel: str | None | NotGiven = NOT_GIVEN,
+    merchant: str | NotGiven = NOT_GIVEN,
+    channel: str | NotGiven = NOT_GIVEN,
     adapter_id: str | None | NotGiven = NOT_GIVEN,
 ) -> Request[None]:
     """Update order cart
@@ -414,8 +417,8 @@ def update_checkout_order_cart(
     Args:
         order_id: Order identifier (path ``order_id``)
         body: Request body.
-        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
         adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
     Returns:
@@ -442,9 +445,9 @@ def update_checkout_order_cart(
         operation_id="UpdateCheckoutOrderCart",
         body_type=models.Cart,
         checks=(
-            ("path", "order_id", "order_id", "str", False, False, ()),
-            ("header", "x-merchant", "merchant", "str", False, True, ()),
-            ("header", "x-channel", "channel", "str", False, True, ()),
+            ("path", "order_id", "order_id", "str", False, False, True, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, True, ()),
         ),
     )
 
@@ -453,8 +456,8 @@ def create_checkout_order_consent(
     order_id: str,
     *,
     body: models.Consent | dict[str, Any],
-    merchant: str | None | NotGiven = NOT_GIVEN,
-    channel: str | None | NotGiven = NOT_GIVEN,
+    merchant: str | NotGiven = NOT_GIVEN,
+    channel: str | NotGiven = NOT_GIVEN,
     adapter_id: str | None | NotGiven = NOT_GIVEN,
 ) -> Request[None]:
     """Create consent
@@ -462,8 +465,8 @@ def create_checkout_order_consent(
     Args:
         order_id: Order identifier (path ``order_id``)
         body: Consent
-        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
         adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
     Returns:
@@ -490,9 +493,9 @@ def create_checkout_order_consent(
         operation_id="CreateCheckoutOrderConsent",
         body_type=models.Consent,
         checks=(
-            ("path", "order_id", "order_id", "str", False, False, ()),
-            ("header", "x-merchant", "merchant", "str", False, True, ()),
-            ("header", "x-channel", "channel", "str", False, True, ()),
+            ("path", "order_id", "order_id", "str", False, False, True, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, True, ()),
         ),
     )
 
@@ -501,8 +504,8 @@ def patch_checkout_order_consents(
     order_id: str,
     *,
     body: list[models.Consent] | list[dict[str, Any]],
-    merchant: str | None | NotGiven = NOT_GIVEN,
-    channel: str | None | NotGiven = NOT_GIVEN,
+    merchant: str | NotGiven = NOT_GIVEN,
+    channel: str | NotGiven = NOT_GIVEN,
     adapter_id: str | None | NotGiven = NOT_GIVEN,
 ) -> Request[None]:
     """Patch consents, will only change value of Checked.
@@ -512,8 +515,8 @@ def patch_checkout_order_consents(
     Args:
         order_id: Order identifier (path ``order_id``)
         body: Consents
-        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
         adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
     Returns:
@@ -540,9 +543,9 @@ def patch_checkout_order_consents(
         operation_id="PatchCheckoutOrderConsents",
         body_type=list[models.Consent],
         checks=(
-            ("path", "order_id", "order_id", "str", False, False, ()),
-            ("header", "x-merchant", "merchant", "str", False, True, ()),
-            ("header", "x-channel", "channel", "str", False, True, ()),
+            ("path", "order_id", "order_id", "str", False, False, True, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, True, ()),
         ),
     )
 
@@ -551,8 +554,8 @@ def remove_checkout_order_consent(
     order_id: str,
     consent_id: str,
     *,
-    merchant: str | None | NotGiven = NOT_GIVEN,
-    channel: str | None | NotGiven = NOT_GIVEN,
+    merchant: str | NotGiven = NOT_GIVEN,
+    channel: str | NotGiven = NOT_GIVEN,
     adapter_id: str | None | NotGiven = NOT_GIVEN,
 ) -> Request[None]:
     """Remove consent
@@ -560,8 +563,8 @@ def remove_checkout_order_consent(
     Args:
         order_id: Order identifier (path ``order_id``)
         consent_id: Consent identifier (path ``consent_id``)
-        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
         adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
     Returns:
@@ -588,10 +591,10 @@ def remove_checkout_order_consent(
         idempotent=True,
         operation_id="RemoveCheckoutOrderConsent",
         checks=(
-            ("path", "order_id", "order_id", "str", False, False, ()),
-            ("path", "consent_id", "consent_id", "str", False, False, ()),
-            ("header", "x-merchant", "merchant", "str", False, True, ()),
-            ("header", "x-channel", "channel", "str", False, True, ()),
+            ("path", "order_id", "order_id", "str", False, False, True, ()),
+            ("path", "consent_id", "consent_id", "str", False, False, True, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, True, ()),
         ),
     )
 
@@ -601,8 +604,8 @@ def patch_checkout_order_consent(
     consent_id: str,
     *,
     body: models.Consent | dict[str, Any],
-    merchant: str | None | NotGiven = NOT_GIVEN,
-    channel: str | None | NotGiven = NOT_GIVEN,
+    merchant: str | NotGiven = NOT_GIVEN,
+    channel: str | NotGiven = NOT_GIVEN,
     adapter_id: str | None | NotGiven = NOT_GIVEN,
 ) -> Request[None]:
     """Patch consent, will only change value of Checked.
@@ -613,8 +616,8 @@ def patch_checkout_order_consent(
         order_id: Order identifier (path ``order_id``)
         consent_id: Consent identifier (path ``consent_id``)
         body: Consent
-        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
         adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
     Returns:
@@ -642,10 +645,10 @@ def patch_checkout_order_consent(
         operation_id="PatchCheckoutOrderConsent",
         body_type=models.Consent,
         checks=(
-            ("path", "order_id", "order_id", "str", False, False, ()),
-            ("path", "consent_id", "consent_id", "str", False, False, ()),
-            ("header", "x-merchant", "merchant", "str", False, True, ()),
-            ("header", "x-channel", "channel", "str", False, True, ()),
+            ("path", "order_id", "order_id", "str", False, False, True, ()),
+            ("path", "consent_id", "consent_id", "str", False, False, True, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, True, ()),
         ),
     )
 
@@ -654,8 +657,8 @@ def update_checkout_order_customer_billing(
     order_id: str,
     *,
     body: models.Address | dict[str, Any],
-    merchant: str | None | NotGiven = NOT_GIVEN,
-    channel: str | None | NotGiven = NOT_GIVEN,
+    merchant: str | NotGiven = NOT_GIVEN,
+    channel: str | NotGiven = NOT_GIVEN,
     adapter_id: str | None | NotGiven = NOT_GIVEN,
 ) -> Request[None]:
     """Update Customer Billing Address
@@ -665,8 +668,8 @@ def update_checkout_order_customer_billing(
     Args:
         order_id: Order identifier (path ``order_id``)
         body: Billing address
-        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
         adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
     Returns:
@@ -693,9 +696,9 @@ def update_checkout_order_customer_billing(
         operation_id="UpdateCheckoutOrderCustomerBilling",
         body_type=models.Address,
         checks=(
-            ("path", "order_id", "order_id", "str", False, False, ()),
-            ("header", "x-merchant", "merchant", "str", False, True, ()),
-            ("header", "x-channel", "channel", "str", False, True, ()),
+            ("path", "order_id", "order_id", "str", False, False, True, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, True, ()),
         ),
     )
 
@@ -704,8 +707,8 @@ def update_checkout_order_customer_shipping(
     order_id: str,
     *,
     body: models.Address | dict[str, Any],
-    merchant: str | None | NotGiven = NOT_GIVEN,
-    channel: str | None | NotGiven = NOT_GIVEN,
+    merchant: str | NotGiven = NOT_GIVEN,
+    channel: str | NotGiven = NOT_GIVEN,
     adapter_id: str | None | NotGiven = NOT_GIVEN,
 ) -> Request[None]:
     """Update Customer Shipping Address
@@ -715,8 +718,8 @@ def update_checkout_order_customer_shipping(
     Args:
         order_id: Order identifier (path ``order_id``)
         body: Shipping address
-        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
         adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
     Returns:
@@ -743,9 +746,9 @@ def update_checkout_order_customer_shipping(
         operation_id="UpdateCheckoutOrderCustomerShipping",
         body_type=models.Address,
         checks=(
-            ("path", "order_id", "order_id", "str", False, False, ()),
-            ("header", "x-merchant", "merchant", "str", False, True, ()),
-            ("header", "x-channel", "channel", "str", False, True, ()),
+            ("path", "order_id", "order_id", "str", False, False, True, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, True, ()),
         ),
     )
 
@@ -754,8 +757,8 @@ def create_checkout_order_hook(
     order_id: str,
     *,
     body: models.HookRequest | dict[str, Any],
-    merchant: str | None | NotGiven = NOT_GIVEN,
-    channel: str | None | NotGiven = NOT_GIVEN,
+    merchant: str | NotGiven = NOT_GIVEN,
+    channel: str | NotGiven = NOT_GIVEN,
     adapter_id: str | None | NotGiven = NOT_GIVEN,
 ) -> Request[None]:
     """Create hook
@@ -763,8 +766,8 @@ def create_checkout_order_hook(
     Args:
         order_id: Order identifier (path ``order_id``)
         body: Hook
-        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
         adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
     Returns:
@@ -791,9 +794,9 @@ def create_checkout_order_hook(
         operation_id="CreateCheckoutOrderHook",
         body_type=models.HookRequest,
         checks=(
-            ("path", "order_id", "order_id", "str", False, False, ()),
-            ("header", "x-merchant", "merchant", "str", False, True, ()),
-            ("header", "x-channel", "channel", "str", False, True, ()),
+            ("path", "order_id", "order_id", "str", False, False, True, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, True, ()),
         ),
     )
 
@@ -802,8 +805,8 @@ def delete_checkout_order_hook(
     order_id: str,
     hook_id: str,
     *,
-    merchant: str | None | NotGiven = NOT_GIVEN,
-    channel: str | None | NotGiven = NOT_GIVEN,
+    merchant: str | NotGiven = NOT_GIVEN,
+    channel: str | NotGiven = NOT_GIVEN,
     adapter_id: str | None | NotGiven = NOT_GIVEN,
 ) -> Request[None]:
     """Delete hook
@@ -811,8 +814,8 @@ def delete_checkout_order_hook(
     Args:
         order_id: Order identifier (path ``order_id``)
         hook_id: Hook identifier (path ``hook_id``)
-        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
         adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
     Returns:
@@ -839,10 +842,10 @@ def delete_checkout_order_hook(
         idempotent=True,
         operation_id="DeleteCheckoutOrderHook",
         checks=(
-            ("path", "order_id", "order_id", "str", False, False, ()),
-            ("path", "hook_id", "hook_id", "str", False, False, ()),
-            ("header", "x-merchant", "merchant", "str", False, True, ()),
-            ("header", "x-channel", "channel", "str", False, True, ()),
+            ("path", "order_id", "order_id", "str", False, False, True, ()),
+            ("path", "hook_id", "hook_id", "str", False, False, True, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, True, ()),
         ),
     )
 
@@ -851,8 +854,8 @@ def create_checkout_order_notification(
     order_id: str,
     *,
     body: models.Notification | dict[str, Any],
-    merchant: str | None | NotGiven = NOT_GIVEN,
-    channel: str | None | NotGiven = NOT_GIVEN,
+    merchant: str | NotGiven = NOT_GIVEN,
+    channel: str | NotGiven = NOT_GIVEN,
     adapter_id: str | None | NotGiven = NOT_GIVEN,
 ) -> Request[None]:
     """Create notification
@@ -860,8 +863,8 @@ def create_checkout_order_notification(
     Args:
         order_id: Order identifier (path ``order_id``)
         body: Notification
-        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
         adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
     Returns:
@@ -888,9 +891,9 @@ def create_checkout_order_notification(
         operation_id="CreateCheckoutOrderNotification",
         body_type=models.Notification,
         checks=(
-            ("path", "order_id", "order_id", "str", False, False, ()),
-            ("header", "x-merchant", "merchant", "str", False, True, ()),
-            ("header", "x-channel", "channel", "str", False, True, ()),
+            ("path", "order_id", "order_id", "str", False, False, True, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, True, ()),
         ),
     )
 
@@ -899,8 +902,8 @@ def delete_checkout_order_notification(
     order_id: str,
     notification_id: str,
     *,
-    merchant: str | None | NotGiven = NOT_GIVEN,
-    channel: str | None | NotGiven = NOT_GIVEN,
+    merchant: str | NotGiven = NOT_GIVEN,
+    channel: str | NotGiven = NOT_GIVEN,
     adapter_id: str | None | NotGiven = NOT_GIVEN,
 ) -> Request[None]:
     """Delete notification
@@ -908,8 +911,8 @@ def delete_checkout_order_notification(
     Args:
         order_id: Order identifier (path ``order_id``)
         notification_id: Notification identifier (path ``notification_id``)
-        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
         adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
     Returns:
@@ -936,10 +939,10 @@ def delete_checkout_order_notification(
         idempotent=True,
         operation_id="DeleteCheckoutOrderNotification",
         checks=(
-            ("path", "order_id", "order_id", "str", False, False, ()),
-            ("path", "notification_id", "notification_id", "str", False, False, ()),
-            ("header", "x-merchant", "merchant", "str", False, True, ()),
-            ("header", "x-channel", "channel", "str", False, True, ()),
+            ("path", "order_id", "order_id", "str", False, False, True, ()),
+            ("path", "notification_id", "notification_id", "str", False, False, True, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, True, ()),
         ),
     )
 
@@ -947,8 +950,8 @@ def delete_checkout_order_notification(
 def get_order_payments(
     order_id: str,
     *,
-    merchant: str | None | NotGiven = NOT_GIVEN,
-    channel: str | None | NotGiven = NOT_GIVEN,
+    merchant: str | NotGiven = NOT_GIVEN,
+    channel: str | NotGiven = NOT_GIVEN,
     adapter_id: str | None | NotGiven = NOT_GIVEN,
 ) -> Request[list[models.PaymentResponse]]:
     """Get Order Payments
@@ -957,8 +960,8 @@ def get_order_payments(
 
     Args:
         order_id: Order identifier (path ``order_id``)
-        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
         adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
     Returns:
@@ -984,9 +987,9 @@ def get_order_payments(
         idempotent=True,
         operation_id="GetOrderPayments",
         checks=(
-            ("path", "order_id", "order_id", "str", False, False, ()),
-            ("header", "x-merchant", "merchant", "str", False, True, ()),
-            ("header", "x-channel", "channel", "str", False, True, ()),
+            ("path", "order_id", "order_id", "str", False, False, True, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, True, ()),
         ),
     )
 
@@ -995,8 +998,8 @@ def create_order_payment(
     order_id: str,
     *,
     body: models.PaymentRequest | dict[str, Any] | NotGiven = NOT_GIVEN,
-    merchant: str | None | NotGiven = NOT_GIVEN,
-    channel: str | None | NotGiven = NOT_GIVEN,
+    merchant: str | NotGiven = NOT_GIVEN,
+    channel: str | NotGiven = NOT_GIVEN,
     adapter_id: str | None | NotGiven = NOT_GIVEN,
 ) -> Request[models.CreateResponse]:
     """Create Order Payment
@@ -1006,8 +1009,8 @@ def create_order_payment(
     Args:
         order_id: Order identifier (path ``order_id``)
         body: Payment
-        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
         adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
     Returns:
@@ -1034,9 +1037,9 @@ def create_order_payment(
         operation_id="CreateOrderPayment",
         body_type=models.PaymentRequest,
         checks=(
-            ("path", "order_id", "order_id", "str", False, False, ()),
-            ("header", "x-merchant", "merchant", "str", False, True, ()),
-            ("header", "x-channel", "channel", "str", False, True, ()),
+            ("path", "order_id", "order_id", "str", False, False, True, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, True, ()),
         ),
     )
 
@@ -1045,8 +1048,8 @@ def get_order_payment(
     order_id: str,
     payment_id: str,
     *,
-    merchant: str | None | NotGiven = NOT_GIVEN,
-    channel: str | None | NotGiven = NOT_GIVEN,
+    merchant: str | NotGiven = NOT_GIVEN,
+    channel: str | NotGiven = NOT_GIVEN,
     adapter_id: str | None | NotGiven = NOT_GIVEN,
 ) -> Request[models.PaymentResponse]:
     """Get Order Payment
@@ -1056,8 +1059,8 @@ def get_order_payment(
     Args:
         order_id: Order identifier (path ``order_id``)
         payment_id: Payment identifier (path ``payment_id``)
-        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
         adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
     Returns:
@@ -1084,10 +1087,10 @@ def get_order_payment(
         idempotent=True,
         operation_id="GetOrderPayment",
         checks=(
-            ("path", "order_id", "order_id", "str", False, False, ()),
-            ("path", "payment_id", "payment_id", "str", False, False, ()),
-            ("header", "x-merchant", "merchant", "str", False, True, ()),
-            ("header", "x-channel", "channel", "str", False, True, ()),
+            ("path", "order_id", "order_id", "str", False, False, True, ()),
+            ("path", "payment_id", "payment_id", "str", False, False, True, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, True, ()),
         ),
     )
 
@@ -1097,8 +1100,8 @@ def update_order_payment(
     payment_id: str,
     *,
     body: models.PaymentRequest | dict[str, Any] | NotGiven = NOT_GIVEN,
-    merchant: str | None | NotGiven = NOT_GIVEN,
-    channel: str | None | NotGiven = NOT_GIVEN,
+    merchant: str | NotGiven = NOT_GIVEN,
+    channel: str | NotGiven = NOT_GIVEN,
     adapter_id: str | None | NotGiven = NOT_GIVEN,
 ) -> Request[models.PaymentResponse]:
     """Update Order Payment
@@ -1109,8 +1112,8 @@ def update_order_payment(
         order_id: Order identifier (path ``order_id``)
         payment_id: Payment identifier (path ``payment_id``)
         body: Request body.
-        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
         adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
     Returns:
@@ -1138,10 +1141,10 @@ def update_order_payment(
         operation_id="UpdateOrderPayment",
         body_type=models.PaymentRequest,
         checks=(
-            ("path", "order_id", "order_id", "str", False, False, ()),
-            ("path", "payment_id", "payment_id", "str", False, False, ()),
-            ("header", "x-merchant", "merchant", "str", False, True, ()),
-            ("header", "x-channel", "channel", "str", False, True, ()),
+            ("path", "order_id", "order_id", "str", False, False, True, ()),
+            ("path", "payment_id", "payment_id", "str", False, False, True, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, True, ()),
         ),
     )
 
@@ -1151,8 +1154,8 @@ def add_payment_action(
     payment_id: str,
     *,
     body: list[models.PaymentActionRequest] | list[dict[str, Any]],
-    merchant: str | None | NotGiven = NOT_GIVEN,
-    channel: str | None | NotGiven = NOT_GIVEN,
+    merchant: str | NotGiven = NOT_GIVEN,
+    channel: str | NotGiven = NOT_GIVEN,
     adapter_id: str | None | NotGiven = NOT_GIVEN,
 ) -> Request[None]:
     """Create a Payment PaymentAction
@@ -1163,8 +1166,8 @@ def add_payment_action(
         order_id: Order identifier (path ``order_id``)
         payment_id: Payment identifier (path ``payment_id``)
         body: Payment Actions
-        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
         adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
     Returns:
@@ -1192,10 +1195,10 @@ def add_payment_action(
         operation_id="AddPaymentAction",
         body_type=list[models.PaymentActionRequest],
         checks=(
-            ("path", "order_id", "order_id", "str", False, False, ()),
-            ("path", "payment_id", "payment_id", "str", False, False, ()),
-            ("header", "x-merchant", "merchant", "str", False, True, ()),
-            ("header", "x-channel", "channel", "str", False, True, ()),
+            ("path", "order_id", "order_id", "str", False, False, True, ()),
+            ("path", "payment_id", "payment_id", "str", False, False, True, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, True, ()),
         ),
     )
 
@@ -1205,8 +1208,8 @@ def execute_payment_action(
     payment_id: str,
     action_id: str,
     *,
-    merchant: str | None | NotGiven = NOT_GIVEN,
-    channel: str | None | NotGiven = NOT_GIVEN,
+    merchant: str | NotGiven = NOT_GIVEN,
+    channel: str | NotGiven = NOT_GIVEN,
     adapter_id: str | None | NotGiven = NOT_GIVEN,
 ) -> Request[None]:
     """Execute a Payment PaymentAction
@@ -1217,8 +1220,8 @@ def execute_payment_action(
         order_id: Order identifier (path ``order_id``)
         payment_id: Payment identifier (path ``payment_id``)
         action_id: Action identifier (path ``action_id``)
-        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
         adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
     Returns:
@@ -1246,11 +1249,11 @@ def execute_payment_action(
         idempotent=False,
         operation_id="ExecutePaymentAction",
         checks=(
-            ("path", "order_id", "order_id", "str", False, False, ()),
-            ("path", "payment_id", "payment_id", "str", False, False, ()),
-            ("path", "action_id", "action_id", "str", False, False, ()),
-            ("header", "x-merchant", "merchant", "str", False, True, ()),
-            ("header", "x-channel", "channel", "str", False, True, ()),
+            ("path", "order_id", "order_id", "str", False, False, True, ()),
+            ("path", "payment_id", "payment_id", "str", False, False, True, ()),
+            ("path", "action_id", "action_id", "str", False, False, True, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, True, ()),
         ),
     )
 
@@ -1259,8 +1262,8 @@ def get_transactions_for_order_payment(
     order_id: str,
     payment_id: str,
     *,
-    merchant: str | None | NotGiven = NOT_GIVEN,
-    channel: str | None | NotGiven = NOT_GIVEN,
+    merchant: str | NotGiven = NOT_GIVEN,
+    channel: str | NotGiven = NOT_GIVEN,
     adapter_id: str | None | NotGiven = NOT_GIVEN,
 ) -> Request[list[models.PaymentTransactionResponse]]:
     """Get transactions for an order payment
@@ -1268,8 +1271,8 @@ def get_transactions_for_order_payment(
     Args:
         order_id: Order identifier (path ``order_id``)
         payment_id: Payment identifier (path ``payment_id``)
-        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
         adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
     Returns:
@@ -1296,10 +1299,10 @@ def get_transactions_for_order_payment(
         idempotent=True,
         operation_id="GetTransactionsForOrderPayment",
         checks=(
-            ("path", "order_id", "order_id", "str", False, False, ()),
-            ("path", "payment_id", "payment_id", "str", False, False, ()),
-            ("header", "x-merchant", "merchant", "str", False, True, ()),
-            ("header", "x-channel", "channel", "str", False, True, ()),
+            ("path", "order_id", "order_id", "str", False, False, True, ()),
+            ("path", "payment_id", "payment_id", "str", False, False, True, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, True, ()),
         ),
     )
 
@@ -1309,8 +1312,8 @@ def add_transaction_for_order_payment(
     payment_id: str,
     *,
     body: models.PaymentTransactionRequest | dict[str, Any] | NotGiven = NOT_GIVEN,
-    merchant: str | None | NotGiven = NOT_GIVEN,
-    channel: str | None | NotGiven = NOT_GIVEN,
+    merchant: str | NotGiven = NOT_GIVEN,
+    channel: str | NotGiven = NOT_GIVEN,
     adapter_id: str | None | NotGiven = NOT_GIVEN,
 ) -> Request[models.PaymentTransactionResponse]:
     """Add transaction for an order payment
@@ -1319,8 +1322,8 @@ def add_transaction_for_order_payment(
         order_id: Order identifier (path ``order_id``)
         payment_id: Payment identifier (path ``payment_id``)
         body: Request body.
-        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
         adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
     Returns:
@@ -1348,10 +1351,10 @@ def add_transaction_for_order_payment(
         operation_id="AddTransactionForOrderPayment",
         body_type=models.PaymentTransactionRequest,
         checks=(
-            ("path", "order_id", "order_id", "str", False, False, ()),
-            ("path", "payment_id", "payment_id", "str", False, False, ()),
-            ("header", "x-merchant", "merchant", "str", False, True, ()),
-            ("header", "x-channel", "channel", "str", False, True, ()),
+            ("path", "order_id", "order_id", "str", False, False, True, ()),
+            ("path", "payment_id", "payment_id", "str", False, False, True, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, True, ()),
         ),
     )
 
@@ -1360,8 +1363,8 @@ def update_checkout_order_reference(
     order_id: str,
     *,
     body: str,
-    merchant: str | None | NotGiven = NOT_GIVEN,
-    channel: str | None | NotGiven = NOT_GIVEN,
+    merchant: str | NotGiven = NOT_GIVEN,
+    channel: str | NotGiven = NOT_GIVEN,
     adapter_id: str | None | NotGiven = NOT_GIVEN,
 ) -> Request[None]:
     """Update Order Reference
@@ -1371,8 +1374,8 @@ def update_checkout_order_reference(
     Args:
         order_id: Order identifier (path ``order_id``)
         body: Request body.
-        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
         adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
     Returns:
@@ -1399,9 +1402,9 @@ def update_checkout_order_reference(
         operation_id="UpdateCheckoutOrderReference",
         body_type=str,
         checks=(
-            ("path", "order_id", "order_id", "str", False, False, ()),
-            ("header", "x-merchant", "merchant", "str", False, True, ()),
-            ("header", "x-channel", "channel", "str", False, True, ()),
+            ("path", "order_id", "order_id", "str", False, False, True, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, True, ()),
         ),
     )
 
@@ -1409,8 +1412,8 @@ def update_checkout_order_reference(
 def get_order_shippings(
     order_id: str,
     *,
-    merchant: str | None | NotGiven = NOT_GIVEN,
-    channel: str | None | NotGiven = NOT_GIVEN,
+    merchant: str | NotGiven = NOT_GIVEN,
+    channel: str | NotGiven = NOT_GIVEN,
     adapter_id: str | None | NotGiven = NOT_GIVEN,
 ) -> Request[list[models.ShippingResponse]]:
     """Get Order Shippings
@@ -1419,8 +1422,8 @@ def get_order_shippings(
 
     Args:
         order_id: Order identifier (path ``order_id``)
-        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
         adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
     Returns:
@@ -1446,9 +1449,9 @@ def get_order_shippings(
         idempotent=True,
         operation_id="GetOrderShippings",
         checks=(
-            ("path", "order_id", "order_id", "str", False, False, ()),
-            ("header", "x-merchant", "merchant", "str", False, True, ()),
-            ("header", "x-channel", "channel", "str", False, True, ()),
+            ("path", "order_id", "order_id", "str", False, False, True, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, True, ()),
         ),
     )
 
@@ -1457,8 +1460,8 @@ def create_order_shipping(
     order_id: str,
     *,
     body: models.ShippingRequest | dict[str, Any] | NotGiven = NOT_GIVEN,
-    merchant: str | None | NotGiven = NOT_GIVEN,
-    channel: str | None | NotGiven = NOT_GIVEN,
+    merchant: str | NotGiven = NOT_GIVEN,
+    channel: str | NotGiven = NOT_GIVEN,
     adapter_id: str | None | NotGiven = NOT_GIVEN,
 ) -> Request[models.CreateResponse]:
     """Create Order Shipping
@@ -1468,8 +1471,8 @@ def create_order_shipping(
     Args:
         order_id: Order identifier (path ``order_id``)
         body: Shipping
-        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
         adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
     Returns:
@@ -1496,9 +1499,9 @@ def create_order_shipping(
         operation_id="CreateOrderShipping",
         body_type=models.ShippingRequest,
         checks=(
-            ("path", "order_id", "order_id", "str", False, False, ()),
-            ("header", "x-merchant", "merchant", "str", False, True, ()),
-            ("header", "x-channel", "channel", "str", False, True, ()),
+            ("path", "order_id", "order_id", "str", False, False, True, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, True, ()),
         ),
     )
 
@@ -1507,8 +1510,8 @@ def get_order_shipping(
     order_id: str,
     shipping_id: str,
     *,
-    merchant: str | None | NotGiven = NOT_GIVEN,
-    channel: str | None | NotGiven = NOT_GIVEN,
+    merchant: str | NotGiven = NOT_GIVEN,
+    channel: str | NotGiven = NOT_GIVEN,
     adapter_id: str | None | NotGiven = NOT_GIVEN,
 ) -> Request[models.ShippingResponse]:
     """Get Order Shipping
@@ -1518,8 +1521,8 @@ def get_order_shipping(
     Args:
         order_id: Order identifier (path ``order_id``)
         shipping_id: Shipping identifier (path ``shipping_id``)
-        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
         adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
     Returns:
@@ -1546,10 +1549,10 @@ def get_order_shipping(
         idempotent=True,
         operation_id="GetOrderShipping",
         checks=(
-            ("path", "order_id", "order_id", "str", False, False, ()),
-            ("path", "shipping_id", "shipping_id", "str", False, False, ()),
-            ("header", "x-merchant", "merchant", "str", False, True, ()),
-            ("header", "x-channel", "channel", "str", False, True, ()),
+            ("path", "order_id", "order_id", "str", False, False, True, ()),
+            ("path", "shipping_id", "shipping_id", "str", False, False, True, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, True, ()),
         ),
     )
 
@@ -1559,8 +1562,8 @@ def update_order_shipping(
     shipping_id: str,
     *,
     body: models.ShippingRequest | dict[str, Any] | NotGiven = NOT_GIVEN,
-    merchant: str | None | NotGiven = NOT_GIVEN,
-    channel: str | None | NotGiven = NOT_GIVEN,
+    merchant: str | NotGiven = NOT_GIVEN,
+    channel: str | NotGiven = NOT_GIVEN,
     adapter_id: str | None | NotGiven = NOT_GIVEN,
 ) -> Request[models.ShippingResponse]:
     """Update Order Shipping
@@ -1571,8 +1574,8 @@ def update_order_shipping(
         order_id: Order identifier (path ``order_id``)
         shipping_id: Shipping identifier (path ``shipping_id``)
         body: Request body.
-        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
         adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
     Returns:
@@ -1600,10 +1603,10 @@ def update_order_shipping(
         operation_id="UpdateOrderShipping",
         body_type=models.ShippingRequest,
         checks=(
-            ("path", "order_id", "order_id", "str", False, False, ()),
-            ("path", "shipping_id", "shipping_id", "str", False, False, ()),
-            ("header", "x-merchant", "merchant", "str", False, True, ()),
-            ("header", "x-channel", "channel", "str", False, True, ()),
+            ("path", "order_id", "order_id", "str", False, False, True, ()),
+            ("path", "shipping_id", "shipping_id", "str", False, False, True, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, True, ()),
         ),
     )
 
@@ -1612,8 +1615,8 @@ def update_checkout_order_state(
     order_id: str,
     *,
     body: models.StateRequest | dict[str, Any],
-    merchant: str | None | NotGiven = NOT_GIVEN,
-    channel: str | None | NotGiven = NOT_GIVEN,
+    merchant: str | NotGiven = NOT_GIVEN,
+    channel: str | NotGiven = NOT_GIVEN,
     adapter_id: str | None | NotGiven = NOT_GIVEN,
 ) -> Request[None]:
     """Update Order State
@@ -1623,8 +1626,8 @@ def update_checkout_order_state(
     Args:
         order_id: Order identifier (path ``order_id``)
         body: Request body.
-        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
         adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
     Returns:
@@ -1651,9 +1654,9 @@ def update_checkout_order_state(
         operation_id="UpdateCheckoutOrderState",
         body_type=models.StateRequest,
         checks=(
-            ("path", "order_id", "order_id", "str", False, False, ()),
-            ("header", "x-merchant", "merchant", "str", False, True, ()),
-            ("header", "x-channel", "channel", "str", False, True, ()),
+            ("path", "order_id", "order_id", "str", False, False, True, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, True, ()),
         ),
     )
 
@@ -1661,8 +1664,8 @@ def update_checkout_order_state(
 def validate(
     order_id: str,
     *,
-    merchant: str | None | NotGiven = NOT_GIVEN,
-    channel: str | None | NotGiven = NOT_GIVEN,
+    merchant: str | NotGiven = NOT_GIVEN,
+    channel: str | NotGiven = NOT_GIVEN,
     adapter_id: str | None | NotGiven = NOT_GIVEN,
 ) -> Request[list[models.ValidationError]]:
     """Validate an order
@@ -1671,8 +1674,8 @@ def validate(
 
     Args:
         order_id: Order identifier (path ``order_id``)
-        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
         adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
     Returns:
@@ -1698,9 +1701,9 @@ def validate(
         idempotent=False,
         operation_id="Validate",
         checks=(
-            ("path", "order_id", "order_id", "str", False, False, ()),
-            ("header", "x-merchant", "merchant", "str", False, True, ()),
-            ("header", "x-channel", "channel", "str", False, True, ()),
+            ("path", "order_id", "order_id", "str", False, False, True, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, True, ()),
         ),
     )
 
@@ -1709,8 +1712,8 @@ def create_checkout_order_validation(
     order_id: str,
     *,
     body: models.CallbackRequest | dict[str, Any],
-    merchant: str | None | NotGiven = NOT_GIVEN,
-    channel: str | None | NotGiven = NOT_GIVEN,
+    merchant: str | NotGiven = NOT_GIVEN,
+    channel: str | NotGiven = NOT_GIVEN,
     adapter_id: str | None | NotGiven = NOT_GIVEN,
 ) -> Request[None]:
     """Create validation
@@ -1718,8 +1721,8 @@ def create_checkout_order_validation(
     Args:
         order_id: Order identifier (path ``order_id``)
         body: Validation callback
-        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
         adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
     Returns:
@@ -1746,9 +1749,9 @@ def create_checkout_order_validation(
         operation_id="CreateCheckoutOrderValidation",
         body_type=models.CallbackRequest,
         checks=(
-            ("path", "order_id", "order_id", "str", False, False, ()),
-            ("header", "x-merchant", "merchant", "str", False, True, ()),
-            ("header", "x-channel", "channel", "str", False, True, ()),
+            ("path", "order_id", "order_id", "str", False, False, True, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, True, ()),
         ),
     )
 
@@ -1757,8 +1760,8 @@ def remove_checkout_order_validation(
     order_id: str,
     validation_id: str,
     *,
-    merchant: str | None | NotGiven = NOT_GIVEN,
-    channel: str | None | NotGiven = NOT_GIVEN,
+    merchant: str | NotGiven = NOT_GIVEN,
+    channel: str | NotGiven = NOT_GIVEN,
     adapter_id: str | None | NotGiven = NOT_GIVEN,
 ) -> Request[None]:
     """Remove validation
@@ -1766,8 +1769,8 @@ def remove_checkout_order_validation(
     Args:
         order_id: Order identifier (path ``order_id``)
         validation_id: Validation identifier (path ``validation_id``)
-        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``, None omits it)
-        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``, None omits it)
+        merchant: Merchant identifier. (header ``x-merchant``; defaults to the client's ``merchant``)
+        channel: Channel identifier (header ``x-channel``; defaults to the client's ``channel``)
         adapter_id: Optional adapter identifier. When provided, hooks belonging to this adapter will not be triggered for changes made by the adapter itself. (header ``x-adapterid``; defaults to the client's ``adapter_id``, None omits it)
 
     Returns:
@@ -1794,9 +1797,9 @@ def remove_checkout_order_validation(
         idempotent=True,
         operation_id="RemoveCheckoutOrderValidation",
         checks=(
-            ("path", "order_id", "order_id", "str", False, False, ()),
-            ("path", "validation_id", "validation_id", "str", False, False, ()),
-            ("header", "x-merchant", "merchant", "str", False, True, ()),
-            ("header", "x-channel", "channel", "str", False, True, ()),
+            ("path", "order_id", "order_id", "str", False, False, True, ()),
+            ("path", "validation_id", "validation_id", "str", False, False, True, ()),
+            ("header", "x-merchant", "merchant", "str", False, True, True, ()),
+            ("header", "x-channel", "channel", "str", False, True, True, ()),
         ),
     )

@@ -47,11 +47,12 @@ class ParamCheck:
     kind: str  # "str" | "int" | "number" | "bool" | "date-time" | "date" | "enum" | "any"
     many: bool  # an array parameter: each item is checked
     nonempty: bool  # "" is refused (a required header, or ``minLength: 1``)
+    required: bool  # None is refused: it would leave out a parameter the operation requires
     values: tuple[str | int, ...]  # the enum's values, for "enum"
 
     @property
     def needed(self) -> bool:
-        return self.kind != "any" or self.nonempty
+        return self.kind != "any" or self.nonempty or self.required
 
 
 @dataclass(frozen=True, slots=True)

@@ -188,13 +188,14 @@ def _checks(params: list[Param], client_headers: list[ClientHeader]) -> tuple[st
     per-call value for a required client header, which must not be empty."""
     found = [(p.location, p.wire_name, p.python_name, p.check) for p in params if p.check.needed]
     found += [
-        ("header", h.wire_name, h.python_name, ParamCheck("str", False, True, ()))
+        ("header", h.wire_name, h.python_name, ParamCheck("str", False, True, True, ()))
         for h in client_headers
         if h.required
     ]
     return tuple(
         f"({py_literal(location)}, {py_literal(wire)}, {py_literal(python)}, "
-        f"{py_literal(check.kind)}, {check.many}, {check.nonempty}, {_tuple(check.values)})"
+        f"{py_literal(check.kind)}, {check.many}, {check.nonempty}, {check.required}, "
+        f"{_tuple(check.values)})"
         for location, wire, python, check in found
     )
 
@@ -246,14 +247,16 @@ def _args(
                 )
             )
     for h in client_headers:
+        # A header the operation requires cannot be left out for one call (None would do that).
+        omit = "" if h.required else ", None omits it"
         args.append(
             Arg(
                 h.python_name,
-                "str | None | NotGiven",
+                "str | NotGiven" if h.required else "str | None | NotGiven",
                 _NOT_GIVEN,
                 doc_text(
                     f"{h.description} (header ``{h.wire_name}``; defaults to the client's "
-                    f"``{h.python_name}``, None omits it)"
+                    f"``{h.python_name}``{omit})"
                 ),
                 False,
             )

@@ -113,21 +113,21 @@ class TypeContext:
         if many:
             node = self.deref(_unwrap(self.deref(node.get("items"))))
         if not isinstance(node, dict):
-            return ParamCheck("any", many, False, ())
+            return ParamCheck("any", many, False, required, ())
         min_length = node.get("minLength")
         nonempty = (location == "header" and required) or (
             isinstance(min_length, int) and not isinstance(min_length, bool) and min_length > 0
         )
         values = _enum_values(node)
         if values:
-            return ParamCheck("enum", many, nonempty, tuple(values))
+            return ParamCheck("enum", many, nonempty, required, tuple(values))
         kind = node.get("type")
         nonempty = nonempty and kind == "string"
         if "models." in annotation or (many and not annotation.startswith("list[")):
             kind = None  # a class of its own (or a nested list): not a value this check knows
         elif kind == "string" and "datetime." in annotation:
             kind = node.get("format")  # a query date accepts date objects too
-        return ParamCheck(_CHECKS.get(str(kind), "any"), many, nonempty, ())
+        return ParamCheck(_CHECKS.get(str(kind), "any"), many, nonempty, required, ())
 
 
 def _unwrap(node: Any) -> Any:

@@ -4,7 +4,8 @@ Each generated operation lists its checks as a constant tuple (`Request.checks`)
 by the generator from the spec: no validator is built and no annotation is read at call time, so a
 call pays a few comparisons per parameter it was given.
 
-A check is `(location, wire name, Python name, kind, is a list, must be non-empty, values)`:
+A check is `(location, wire name, Python name, kind, is a list, must be non-empty, is required,
+values)`:
 
     str        a `str` (enum members of a string enum are `str` too)
     int        an `int`, not a `bool`
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Check", "check_params"]
 
-Check = tuple[str, str, str, str, bool, bool, tuple[Any, ...]]
+Check = tuple[str, str, str, str, bool, bool, bool, tuple[Any, ...]]
 
 _EXPECTED = {
     "str": "a str",
@@ -44,14 +45,15 @@ _EXPECTED = {
 def check_params(request: Request[Any]) -> None:
     """Raise if a value the call was given does not fit its parameter (`request.checks`).
 
-    None and NOT_GIVEN are not values: they leave the parameter out.
+    None and NOT_GIVEN are not values: they leave the parameter out, which a required one refuses
+    (NOT_GIVEN for a client header sends the client's value, checked when the client was made).
 
     Raises:
         RequestValidationError: One line per bad value, naming the parameter in Python and
             in wire spelling, e.g. "limit (query limit): expected an int, got str".
     """
     problems: list[str] = []
-    for location, wire, python, kind, many, nonempty, values in request.checks:
+    for location, wire, python, kind, many, nonempty, required, values in request.checks:
         source = (
             request.query
             if location == "query"
@@ -59,6 +61,11 @@ def check_params(request: Request[Any]) -> None:
         )
         value = source.get(wire)
         if value is None or isinstance(value, NotGiven):
+            if value is None and required:
+                problems.append(
+                    f"{python} ({location} {wire}): required by this operation; "
+                    "None would leave it out"
+                )
             continue
         where = f"{python} ({location} {wire})"
         if not many:

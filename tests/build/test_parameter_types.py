@@ -52,8 +52,10 @@ def use(client: OrderClient) -> None:
         status=["checkout", models.OrderStatus.processing],
         date_from=datetime.datetime.now(datetime.UTC),
         date_to="2026-02-01T00:00:00Z",
+        adapter_id=None,
     )
-    client.get_checkout_orders(order_by="cart_total")  # line 14: not a value of the enum
+    client.get_checkout_orders(order_by="cart_total")  # line 15: not a value of the enum
+    client.get_checkout_orders(channel=None)  # line 16: a required header cannot be left out
 """
 
 
@@ -68,5 +70,6 @@ def test_mypy_accepts_plain_values_and_refuses_unknown_ones(tmp_path: Path) -> N
         env={**os.environ, "MYPYPATH": str(GENERATED)},
     )
     errors = [line for line in result.stdout.splitlines() if ": error:" in line]
-    assert len(errors) == 1, result.stdout + result.stderr
-    assert errors[0].startswith("user_code.py:14: error:") and "'cart_total'" in errors[0]
+    assert len(errors) == 2, result.stdout + result.stderr
+    assert errors[0].startswith("user_code.py:15: error:") and "'cart_total'" in errors[0]
+    assert errors[1].startswith("user_code.py:16: error:") and '"channel"' in errors[1]

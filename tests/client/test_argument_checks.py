@@ -51,6 +51,8 @@ def _refused(httpserver: Any, call: Any) -> str:
         ({"countries": ["SE", 46]}, "countries[1] (query countries): expected a str, got int"),
         ({"merchant": ""}, "merchant (header x-merchant): must not be empty"),
         ({"channel": 1}, "channel (header x-channel): expected a str, got int"),
+        # None would send the call without a header the operation requires.
+        ({"channel": None}, "channel (header x-channel): required by this operation; None would"),
     ],
 )
 def test_a_bad_parameter_value_is_refused_before_sending(
@@ -80,7 +82,11 @@ def test_a_path_value_of_the_wrong_type_is_refused(client: Any, httpserver: Any)
         {"status": [models.OrderStatus.checkout, "removed"], "limit": 5, "offset": 0},
         {"date_from": datetime.datetime(2026, 1, 12, 8, 21, tzinfo=datetime.UTC)},
         {"date_from": "2026-01-12T08:21:29Z", "date_to": "2026-01-12"},
-        {"countries": ["SE"], "merchant": "other", "channel": None},
+        {
+            "countries": ["SE"],
+            "merchant": "other",
+            "adapter_id": None,
+        },  # None omits an optional one
     ],
 )
 def test_good_values_are_sent(client: Any, httpserver: Any, arguments: dict[str, Any]) -> None:

@@ -35,9 +35,13 @@ def _request(value: object, check: Check) -> Request[None]:
 
 
 def _q(
-    kind: str, many: bool = False, nonempty: bool = False, values: tuple[object, ...] = ()
+    kind: str,
+    many: bool = False,
+    nonempty: bool = False,
+    values: tuple[object, ...] = (),
+    required: bool = False,
 ) -> Check:
-    return ("query", "wireName", "wire_name", kind, many, nonempty, values)
+    return ("query", "wireName", "wire_name", kind, many, nonempty, required, values)
 
 
 GOOD = [
@@ -61,6 +65,7 @@ GOOD = [
     ("anything", _q("some-future-kind")),
     (None, _q("int")),
     (NOT_GIVEN, _q("int")),
+    (NOT_GIVEN, _q("str", required=True)),  # a client header's default: checked at construction
 ]
 BAD = [
     (1, _q("str"), "expected a str, got int"),
@@ -86,6 +91,8 @@ BAD = [
     (True, _q("enum", values=(1, 2)), "not one of 1, 2"),
     ("", _q("str", nonempty=True), "must not be empty"),
     ("a", _q("str", many=True), "expected a list, got str"),
+    (None, _q("str", required=True), "required by this operation; None would leave it out"),
+    (None, _q("any", required=True), "required by this operation; None would leave it out"),
 ]
 
 
@@ -110,7 +117,7 @@ def test_a_list_names_the_bad_item_and_never_shows_a_value() -> None:
 
 @pytest.mark.parametrize("location", ["path", "header"])
 def test_path_and_header_values_are_checked_too(location: str) -> None:
-    check: Check = (location, "x-thing", "thing", "int", False, False, ())
+    check: Check = (location, "x-thing", "thing", "int", False, False, False, ())
     with pytest.raises(
         RequestValidationError, match=rf"thing \({location} x-thing\): expected an int"
     ):
