@@ -40,7 +40,12 @@ from typing import Any
 
 import httpx
 
-from ._constants import MAX_ERROR_MESSAGE_CHARS, REQUEST_ID_HEADERS, SECRETS_EXTENSION
+from ._constants import (
+    MAX_ERROR_MESSAGE_CHARS,
+    REQUEST_ID_HEADERS,
+    RETRY_AFTER_CAP,
+    SECRETS_EXTENSION,
+)
 from ._logs import scrub, secret_values
 
 __all__ = [
@@ -291,8 +296,27 @@ class UnprocessableEntityError(APIStatusError):
 
 
 class RateLimitError(APIStatusError):
-    """Raised for 429 Too Many Requests once retries are used up or the
-    server's Retry-After exceeds the cap."""
+    """Raised for 429 Too Many Requests once retries are used up, when the
+    call may not be retried, or when the server's Retry-After exceeds the cap
+    (`RETRY_AFTER_CAP`), which is not waited for.
+
+    Attributes:
+        retry_after: Seconds the server asked to wait (`Retry-After` or
+            `retry-after-ms`), or None when it did not say.
+    """
+
+    def __init__(self, response: httpx.Response) -> None:
+        super().__init__(response)
+        # Imported here: email.utils is only worth loading once a 429 arrives.
+        from ._retry import parse_retry_after
+
+        self.retry_after = parse_retry_after(response.headers)
+        if self.retry_after is None:
+            return
+        hint = f"the server asks to retry after {self.retry_after:g} s"
+        if self.retry_after > RETRY_AFTER_CAP:
+            hint += f", longer than the client waits ({RETRY_AFTER_CAP:g} s): not retried"
+        self.args = (f"{self.args[0]} ({hint})",)
 
 
 class ClientError(APIStatusError):

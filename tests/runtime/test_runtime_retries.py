@@ -104,8 +104,23 @@ def test_retry_after_above_cap_raises_at_once(runner: Runner, httpserver_ipv4) -
     _, result = elapsed(lambda: runner.send(httpserver_ipv4.url_for(""), get_order()))
 
     assert isinstance(result, RateLimitError)
-    assert result.response.headers["retry-after"] == "3600"
+    assert result.retry_after == 3600.0
+    assert str(result).endswith(
+        "(the server asks to retry after 3600 s, longer than the client waits (10 s): not retried)"
+    )
     assert len(httpserver_ipv4.log) == 1  # given up at once: no retry after any wait
+
+
+def test_rate_limit_error_without_retry_after_says_nothing_of_it(
+    runner: Runner, httpserver_ipv4
+) -> None:
+    script(httpserver_ipv4, [Response("{}", status=429)])
+
+    with pytest.raises(RateLimitError) as caught:
+        runner.send(httpserver_ipv4.url_for(""), post_order({"id": "o1"}))  # POST: not retried
+
+    assert caught.value.retry_after is None
+    assert "retry after" not in str(caught.value)
 
 
 def test_connection_reset_is_retried_for_get(runner: Runner, fault_server) -> None:
