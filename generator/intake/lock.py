@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shlex
 import tempfile
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -75,7 +76,7 @@ def verify(spec_path: Path) -> str | None:
     try:
         lock = read_lock(spec_path)
     except LockError as exc:
-        return f"{exc}; run `make update-spec` to rewrite it"
+        return f"{exc}; rewrite it from the spec as it is: {_relock(spec_path)}"
     except OSError as exc:
         return f"cannot read {lock_path(spec_path)}: {exc.strerror}"
     if lock is None:
@@ -87,10 +88,16 @@ def verify(spec_path: Path) -> str | None:
     if actual != lock.sha256:
         return (
             f"{spec_path} (sha256 {actual[:12]}) does not match {lock_path(spec_path)} "
-            f"(sha256 {lock.sha256[:12]}, from {lock.source}); edit the spec only through "
-            "`make update-spec URL=...`, or restore it"
+            f"(sha256 {lock.sha256[:12]}, from {lock.source}); update the spec only through "
+            f"`make update-spec URL=...`, restore it, or lock a deliberate edit: {_relock(spec_path)}"
         )
     return None
+
+
+def _relock(spec_path: Path) -> str:
+    """The command that locks the spec file as it is now (update-spec reading it in place)."""
+    quoted = shlex.quote(str(spec_path))
+    return f"`norce-codegen update-spec {quoted} --spec {quoted}`"
 
 
 def replace_file(path: Path, data: bytes) -> None:

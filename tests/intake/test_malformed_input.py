@@ -81,7 +81,10 @@ def test_a_corrupt_lock_is_one_clear_message(tmp_path: Path, lock: str, message:
     spec = tmp_path / "spec.yaml"
     shutil.copyfile(SPEC, spec)
     (tmp_path / LOCK_NAME).write_bytes(lock.encode("latin-1"))
-    assert verify(spec) == f"{tmp_path / LOCK_NAME}{message}; run `make update-spec` to rewrite it"
+    assert verify(spec) == (
+        f"{tmp_path / LOCK_NAME}{message}; rewrite it from the spec as it is: "
+        f"`norce-codegen update-spec {spec} --spec {spec}`"
+    )
 
 
 def test_check_reports_a_corrupt_lock_and_update_spec_rewrites_it(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import shlex
 import shutil
 import sys
 import threading
@@ -24,6 +25,7 @@ from peak_rss import measure
 from support import load_yaml
 
 from generator.cli import main
+from generator.intake.lock import verify
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "spec" / "norce-checkout-order.yaml"
@@ -319,7 +321,13 @@ def test_check_fails_when_spec_drifts_from_lock(
 ) -> None:
     project.write_bytes(NEWER)  # edited by hand, lock not updated
     assert main(["check", "--spec", str(project), "--out", str(tmp_path / "none")]) == 1
-    assert "does not match" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "does not match" in err
+    # The hint's command locks the edit as it is: the lock then matches the spec.
+    hinted = err.split("lock a deliberate edit: `norce-codegen ", 1)[1].split("`", 1)[0]
+    assert main(shlex.split(hinted)) == 0
+    assert verify(project) is None
+    assert project.read_bytes() == NEWER
 
 
 def test_committed_lock_matches_committed_spec() -> None:
