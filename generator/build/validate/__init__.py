@@ -27,14 +27,15 @@ _SCHEMA_KEY = re.compile(r"[A-Za-z0-9_-]+")
 def validate(doc: Admitted) -> None:
     """Raise SpecError listing every problem, or return if the spec is usable."""
     key = verdict_key(doc.json_text)
-    valid = known_valid(key) or certainly_valid(doc.data)
+    known = known_valid(key)
     problems: list[Diagnostic] = []
-    if not valid:
+    if not (known or certainly_valid(doc.data)):
         from .precise import spec_problems  # openapi-spec-validator: imported only here
 
         problems = list(spec_problems(doc))
     if not problems:
-        remember_valid(key)
+        if not known:  # a cached verdict is not written again
+            remember_valid(key)
         problems += _check_operations(doc)
         problems += _check_component_names(doc)
     if problems:
