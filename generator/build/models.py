@@ -88,7 +88,6 @@ class Models:
     """The models module and what DCG made from which schema."""
 
     source: str
-    classes: frozenset[str]
     schemas: Mapping[str, SchemaModels]  # component schema name -> its classes
 
 
@@ -109,10 +108,8 @@ def build_models(doc: Admitted) -> Models:
             "model generation chose Python's backtracking regex engine for a model",
         )
     check_models(source, doc.path, doc.pointers.find)
-    tree = ast.parse(source)
-    _check_identifiers(tree, doc)
-    classes = frozenset(node.name for node in tree.body if isinstance(node, ast.ClassDef))
-    return Models(source, classes, schemas)
+    _check_identifiers(ast.parse(source), doc)
+    return Models(source, schemas)
 
 
 def _class_docstrings(source: str, metadata: Any, schemas: Mapping[str, SchemaModels]) -> str:
