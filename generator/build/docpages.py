@@ -10,7 +10,6 @@ operations and pages use it, by name: a reworded summary or an unrelated schema 
 from __future__ import annotations
 
 import ast
-import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -18,10 +17,7 @@ from typing import Any
 from .ir import Api, EnumMember, Field, ModelPage, Operation, TypePart, Usage
 from .modelfields import Catalog, DeclaredClass, DeclaredField
 from .models import Models
-from .naming import clean_text
-
-# Longest page name (without ".md"), as for operation pages; many file systems stop at 255 bytes.
-_PAGE_NAME_LIMIT = 96
+from .naming import clean_text, page_stem
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,18 +64,14 @@ def document_models(api: Api, catalog: Catalog, models: Models, schemas: Mapping
 def page_paths(names: Iterable[str]) -> dict[str, str]:
     """Class -> its page, ``models/<Class>.md``.
 
-    A name longer than ``_PAGE_NAME_LIMIT``, or one that differs from another page's only in case
+    A name longer than ``PAGE_NAME_LIMIT``, or one that differs from another page's only in case
     (one file on macOS and Windows), is cut and ends with a digest of the whole name; in a group
     of case twins the first in sorted order keeps the plain name.
     """
     paths: dict[str, str] = {}
     taken: set[str] = set()
     for name in sorted(names):
-        if len(name) <= _PAGE_NAME_LIMIT and name.casefold() not in taken:
-            stem = name
-        else:
-            digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:16]
-            stem = f"{name[: _PAGE_NAME_LIMIT - 17]}_{digest}"
+        stem = page_stem(name, cut=name.casefold() in taken)
         taken.add(stem.casefold())
         paths[name] = f"models/{stem}.md"
     return paths

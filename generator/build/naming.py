@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import hashlib
 import keyword
 import math
 import re
@@ -121,3 +122,16 @@ def one_line(text: object) -> str:
     """First sentence-ish line of spec prose, for summaries and tables."""
     first = clean_text(text).split("\n", 1)[0].strip()
     return first
+
+
+# Longest docs page name (without ".md"); many file systems stop at 255 bytes per name.
+PAGE_NAME_LIMIT = 96
+
+
+def page_stem(name: str, *, cut: bool = False) -> str:
+    """``name`` as a docs page name: as it is up to ``PAGE_NAME_LIMIT`` characters (unless ``cut``),
+    else cut and ended with a digest of the whole name, so it is bounded, stable and unique."""
+    if len(name) <= PAGE_NAME_LIMIT and not cut:
+        return name
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:16]
+    return f"{name[: PAGE_NAME_LIMIT - 17]}_{digest}"

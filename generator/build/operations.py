@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -11,15 +10,13 @@ from typing import Any
 from .examples import body_example, example_call, param_example
 from .ir import Arg, Body, ClientHeader, Operation, Param, ParamCheck, Response
 from .modelfields import Catalog
-from .naming import clean_text, doc_text, one_line, py_literal, snake_case, unique
+from .naming import clean_text, doc_text, one_line, page_stem, py_literal, snake_case, unique
 from .typemap import TypeContext
 from .validate import HTTP_METHODS
 
 IDEMPOTENT = {"GET", "PUT", "DELETE", "HEAD", "OPTIONS"}
 _NOT_GIVEN = "NOT_GIVEN"
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
-# Longest docs page name (without ".md"); many file systems stop at 255 bytes per name.
-_DOC_NAME_LIMIT = 96
 
 
 RawOperation = tuple[str, str, dict[str, Any], list[Any]]
@@ -153,15 +150,8 @@ def operation_name(path: str, method: str, op: dict[str, Any]) -> str:
 
 
 def doc_path(python_name: str) -> str:
-    """The docs page of an operation; the file name stays short enough for any file system.
-
-    Names up to ``_DOC_NAME_LIMIT`` characters are used as they are; longer ones are cut and
-    given a digest of the whole name, so the page name is bounded, stable and still unique.
-    """
-    if len(python_name) <= _DOC_NAME_LIMIT:
-        return f"operations/{python_name}.md"
-    digest = hashlib.sha256(python_name.encode("utf-8")).hexdigest()[:16]
-    return f"operations/{python_name[: _DOC_NAME_LIMIT - 17]}_{digest}.md"
+    """The docs page of an operation; the file name stays short enough for any file system."""
+    return f"operations/{page_stem(python_name)}.md"
 
 
 def _named(params: list[Param], client_names: set[str]) -> list[Param]:
