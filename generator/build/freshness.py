@@ -16,13 +16,13 @@ from typing import Any
 
 from .. import __version__
 from ..settings import TEMPLATES
+from .manifest import CACHE_PARTS
 from .versions import installed_version
 from .write import PRIVATE_PREFIX
 
 KEY_FILE = PRIVATE_PREFIX + "-key.json"
 GENERATOR_DIR = Path(__file__).resolve().parent.parent  # the whole generator package
 _TOOLS = ("datamodel-code-generator", "black", "jinja2", "pydantic")
-_SKIPPED_PARTS = {"__pycache__", ".mypy_cache"}
 
 
 def _digest(data: bytes) -> str:
@@ -32,7 +32,7 @@ def _digest(data: bytes) -> str:
 def _tree_digest(root: Path) -> str:
     digest = hashlib.sha256()
     for path in sorted(root.rglob("*")):
-        if path.is_file() and not _SKIPPED_PARTS.intersection(path.parts) and path.suffix != ".pyc":
+        if path.is_file() and not CACHE_PARTS.intersection(path.parts) and path.suffix != ".pyc":
             digest.update(path.relative_to(root).as_posix().encode() + b"\0")
             digest.update(_digest(path.read_bytes()).encode() + b"\n")
     return digest.hexdigest()
@@ -71,7 +71,7 @@ def is_up_to_date(out: Path, key: str) -> bool:
     present = {
         path.relative_to(out).as_posix()
         for path in out.rglob("*")
-        if path.is_file() and not _SKIPPED_PARTS.intersection(path.parts)
+        if path.is_file() and not CACHE_PARTS.intersection(path.parts)
     } - {KEY_FILE}
     if present != set(files):
         return False

@@ -50,11 +50,12 @@ class Changes:
 
     def without_caches(self) -> Changes:
         """The changes a user made: everything except added run-time caches."""
-        added = tuple(path for path in self.added if not _is_cache(path))
+        added = tuple(path for path in self.added if not is_cache(path))
         return Changes(self.edited, added, self.deleted)
 
 
-def _is_cache(relpath: str) -> bool:
+def is_cache(relpath: str) -> bool:
+    """Whether a relative POSIX path lies in a folder Python or mypy writes on its own."""
     return not CACHE_PARTS.isdisjoint(relpath.split("/"))
 
 
@@ -162,6 +163,7 @@ __all__ = [
     "ManifestError",
     "bytecode_line",
     "compare",
+    "is_cache",
     "is_bytecode",
     "manifest_bytes",
     "package_files",

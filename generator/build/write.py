@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 from typing import NoReturn
 
-from .manifest import CACHE_PARTS, MANIFEST, ManifestError, read_manifest
+from .manifest import MANIFEST, ManifestError, is_cache, read_manifest
 
 # Files the generator keeps for itself in the output root (e.g. the no-op key); never "output".
 PRIVATE_PREFIX = ".norce-codegen"
@@ -107,7 +107,7 @@ def check_replaceable(out: Path, files: Mapping[str, bytes]) -> None:
     foreign = sorted(
         relpath
         for relpath in present - ours
-        if CACHE_PARTS.isdisjoint(relpath.split("/")) and not relpath.startswith(PRIVATE_PREFIX)
+        if not is_cache(relpath) and not relpath.startswith(PRIVATE_PREFIX)
     )
     if foreign:
         shown = ", ".join(foreign[:_FOREIGN_SHOWN])
