@@ -47,6 +47,7 @@ from ._constants import (
     SECRETS_EXTENSION,
 )
 from ._logs import scrub, secret_values
+from ._retry import parse_retry_after
 
 __all__ = [
     "APIConnectionError",
@@ -307,9 +308,6 @@ class RateLimitError(APIStatusError):
 
     def __init__(self, response: httpx.Response) -> None:
         super().__init__(response)
-        # Imported here: `_retry` (~1 ms, its dataclass) is not needed by `import errors`.
-        from ._retry import parse_retry_after
-
         self.retry_after = parse_retry_after(response.headers)
         if self.retry_after is None:
             return
