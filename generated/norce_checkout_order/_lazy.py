@@ -29,7 +29,9 @@ class LazyModule:
         ```
     """
 
-    __slots__ = ("_module", "_name")
+    # __dict__ keeps each attribute once fetched: later reads are plain instance lookups that
+    # never reach __getattr__ (the runtime reads `pydantic.BaseModel` per node of a body).
+    __slots__ = ("_module", "_name", "__dict__")
 
     def __init__(self, name: str) -> None:
         self._name = name
@@ -40,7 +42,9 @@ class LazyModule:
         if module is None:
             # import_module takes the import lock: two threads get one module.
             module = self._module = importlib.import_module(self._name)
-        return getattr(module, attr)
+        value = getattr(module, attr)
+        self.__dict__[attr] = value
+        return value
 
     def __repr__(self) -> str:
         state = "loaded" if self._module is not None else "not loaded yet"

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import copy
+import json
 import pickle
 from typing import Any
 
 import pytest
+from _norce_runtime._lazy import LazyModule
 from _norce_runtime._response import parse_response
 from _norce_runtime._types import NOT_GIVEN, NotGiven, OpenStrEnum, reject_unknown_enum_values
 from pydantic import BaseModel, ConfigDict
@@ -111,3 +113,13 @@ def test_parse_response_types(response_type: Any, body: bytes, expected: Any) ->
     response = httpx.Response(200, content=body, request=httpx.Request("GET", "https://x.example"))
 
     assert parse_response(response, response_type, "Op") == expected
+
+
+def test_lazy_module_imports_on_first_use_and_keeps_what_it_fetched() -> None:
+    lazy = LazyModule("json")
+    assert "not loaded yet" in repr(lazy)
+    assert lazy.dumps is json.dumps and "loaded" in repr(lazy)
+    # Kept on the instance: later reads never go through __getattr__ again.
+    assert vars(lazy) == {"dumps": json.dumps}
+    with pytest.raises(AttributeError):
+        lazy.no_such_name  # noqa: B018 - the read is the test
