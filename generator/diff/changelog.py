@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from ..build.interpret import build_line
 from ..build.load import parse_spec_bytes
 from ..build.markdown import md_inline
 from ..build.pipeline import Result
@@ -61,9 +62,8 @@ def _identity(raw: bytes, path: str) -> tuple[str, str] | None:
         info = parse_spec_bytes(raw, path).get("info") or {}
     except SpecError:
         return None
-    description = str(info.get("description") or "")
-    build_line = next((line for line in description.split("\n") if line.startswith("Build ")), "")
-    return str(info.get("version", "")), build_line or hashlib.sha256(raw).hexdigest()
+    build = build_line(str(info.get("description") or ""))
+    return str(info.get("version", "")), build or hashlib.sha256(raw).hexdigest()
 
 
 def _entry(

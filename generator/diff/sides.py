@@ -28,6 +28,7 @@ from ..build import pipeline
 from ..build.admit import Admitted, admit
 from ..build.cache import Cache, digest
 from ..build.freshness import input_key, is_up_to_date
+from ..build.interpret import build_line
 from ..build.ir import Api
 from ..build.load import load_spec
 from ..build.naming import clean_text, one_line
@@ -156,7 +157,8 @@ def side_of(item: Input, settings: Mapping[str, Any], cache: bool = True) -> Sid
             path = Path(tmp) / item.name
             path.write_bytes(item.blob)
         key = _cache_key(path, settings) if cache else ""
-        side = (_cache_read(key) or _from_generated(path, settings)) if key else None
+        cached = _cache_read(key) if key else None
+        side = cached or (_from_generated(path, settings) if key else None)
         if side is None:
             with warnings.catch_warnings():  # DCG's notes on formats it maps to str are not ours
                 warnings.simplefilter("ignore")
@@ -172,7 +174,7 @@ def side_of(item: Input, settings: Mapping[str, Any], cache: bool = True) -> Sid
                             for d in exc.diagnostics
                         ]
                     ) from None
-        if key:
+        if key and cached is None:  # a hit is not written back (Cache.get already marks it used)
             _cache_write(key, side)
         return side
 
@@ -199,7 +201,7 @@ def _from_generated(path: Path, settings: Mapping[str, Any]) -> Side | None:
     return Side(
         sha256=doc.sha256,
         version=one_line(info.get("version")),
-        build=next((line for line in description.split("\n") if line.startswith("Build ")), ""),
+        build=build_line(description),
         package=package,
         client=str(settings["client-class"]),
         data=doc.data,
