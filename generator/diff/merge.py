@@ -13,16 +13,15 @@ argument change on many methods is one row; members added to one enum are one ro
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections import defaultdict
 
 from .changes import Change
 from .nodes import SCHEMA_PREFIX, show
+from .paths import param
 from .rules import rule
 from .schema import Finding, Owner, Walk, owner_label, schema_owner
 
 _LISTS = frozenset({"enum-value-added", "enum-value-removed", "server-added", "server-removed"})
-_PARAM_PATH = re.compile(r"^(?P<function>[^()]+)\((?P<name>\w+)\)$")
 
 
 def merge_findings(walk: Walk) -> list[Change]:
@@ -178,12 +177,10 @@ def _fold_methods(changes: list[Change], client: str) -> list[Change]:
     groups: dict[tuple[str, str, str, str], list[Change]] = defaultdict(list)
     out: list[Change] = []
     for change in changes:
-        function = _PARAM_PATH.match(change.subject)
-        owner = function.group("function") if function else ""
-        if function and owner.startswith(client + ".") and not owner.endswith(".__init__"):
-            groups[(change.kind, function.group("name"), change.before, change.after)].append(
-                change
-            )
+        found = param(change.subject)
+        owner, name = found or ("", "")
+        if found and owner.startswith(client + ".") and not owner.endswith(".__init__"):
+            groups[(change.kind, name, change.before, change.after)].append(change)
         else:
             out.append(change)
     for (_, name, _, _), group in groups.items():
