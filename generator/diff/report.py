@@ -263,8 +263,4 @@ def _changelog_break(change: Change) -> str:
 def _changelog_line(change: Change) -> str:
     where = md_code(change.where) if change.where else ""
     ops = f" ({len(change.operations)} operations)" if len(change.operations) > 1 else ""
-    return (
-        f"- {change.severity}, {change.level}: {where}{ops}: {md_inline(change.message)}".replace(
-            ":  :", ":"
-        )
-    )
+    return f"- {change.severity}, {change.level}: {where}{ops}: {md_inline(change.message)}"
