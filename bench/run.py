@@ -276,6 +276,15 @@ def bench_imports(rounds: int) -> dict[str, Timing]:
         "import httpx": "import httpx",
         "import httpx, pydantic": "import httpx, pydantic",
         "import norce_checkout_order": "import norce_checkout_order",
+        "from norce_checkout_order import OrderClient": (
+            "from norce_checkout_order import OrderClient"
+        ),
+        # What the first call adds: pydantic's machinery, the models and one response validator.
+        "... + models + one response validator (first call)": (
+            "from norce_checkout_order import OrderClient, models\n"
+            "from norce_checkout_order._types import type_adapter\n"
+            "type_adapter(models.OrderResponse)"
+        ),
     }
     for statement in statements.values():  # compile .pyc files outside the measurement
         subprocess.run([str(python), "-c", statement], env=env, check=True, timeout=TIMEOUT)
