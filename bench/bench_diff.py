@@ -27,18 +27,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import yaml
+from run import run_measured, without_x_in_responses
 
 ROOT = Path(__file__).resolve().parent.parent
 OPTIC = ROOT / "bench" / "optic"
@@ -150,23 +147,9 @@ def _optic(work: Path, new_spec: Path) -> list[str] | None:
         )
         if not binary.exists():
             return None
-    files = []
-    for source in (SPEC, new_spec):
-        data = yaml.safe_load(source.read_text("utf-8"))
-        _strip_response_extensions(data)
-        target = work / f"optic-{source.name}"
-        target.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), "utf-8")
-        files.append(str(target))
+    # Optic, like openapi-python-client, refuses x- keys inside responses objects.
+    files = [str(without_x_in_responses(source, work)) for source in (SPEC, new_spec)]
     return [str(binary), "diff", *files, "--check"]
-
-
-def _strip_response_extensions(data: dict[str, Any]) -> None:
-    for item in (data.get("paths") or {}).values():
-        for op in item.values() if isinstance(item, dict) else []:
-            responses = op.get("responses") if isinstance(op, dict) else None
-            if isinstance(responses, dict):
-                for key in [k for k in responses if str(k).startswith("x-")]:
-                    del responses[key]
 
 
 def _timed(contender: Contender) -> tuple[tuple[float, float], str]:
@@ -174,21 +157,10 @@ def _timed(contender: Contender) -> tuple[tuple[float, float], str]:
     env = contender.env
     if contender.fresh_cache:
         env = {**env, "NORCE_CODEGEN_CACHE": tempfile.mkdtemp(prefix="bench-diff-cache-")}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    done = subprocess.run(
-        contender.command, cwd=contender.cwd, env=env, capture_output=True, text=True,
-        timeout=TIMEOUT, check=False,
-    )  # fmt: skip
-    wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    wall, cpu, failure = run_measured(contender.command, contender.cwd, env, contender.ok)
     if contender.fresh_cache:
         shutil.rmtree(env["NORCE_CODEGEN_CACHE"], ignore_errors=True)
-    if done.returncode not in contender.ok:
-        lines = (done.stderr or done.stdout).strip().splitlines()
-        return (wall, cpu), f"exit {done.returncode}: {lines[-1] if lines else ''}"
-    return (wall, cpu), ""
+    return (wall, cpu), failure or ""
 
 
 def _print(

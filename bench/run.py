@@ -91,16 +91,20 @@ class Timing:
 
 
 def run_measured(
-    cmd: list[str], cwd: Path = ROOT, env: dict[str, str] | None = None
+    cmd: list[str],
+    cwd: Path = ROOT,
+    env: dict[str, str] | None = None,
+    ok: tuple[int, ...] = (0,),
 ) -> tuple[float, float, str | None]:
-    """(wall s, CPU s of the command and its children, failure text or None)."""
+    """(wall s, CPU s of the command and its children, failure text or None); an exit code in
+    ``ok`` is success."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=TIMEOUT)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    if proc.returncode == 0:
+    if proc.returncode in ok:
         return wall, cpu, None
     lines = [ln.strip() for ln in (proc.stderr + proc.stdout).splitlines() if ln.strip()]
     first = next((ln for ln in lines if "error" in ln.lower()), lines[0] if lines else "")
