@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from .changes import BREAKING, LEVELS, NON_BREAKING, SEVERITIES, Change
+from .changes import LEVELS, NON_BREAKING, Change
 from .gate import Acceptance, Gate
 from .specs import Report, SideInfo
 
@@ -86,10 +86,8 @@ def to_github(
         props = ",".join(f"{k}={_escape_property(v)}" for k, v in properties.items())
         out.append(f"::{command} {props}::{_escape_data(message)}")
     failing = sum(1 for c in report.changes if gate.fails(c))
-    counts = {s: sum(1 for c in report.changes if c.severity == s) for s in SEVERITIES}
     out.append(
-        f"norce-codegen diff: {counts[BREAKING]} breaking, {counts['potentially-breaking']} potentially "
-        f"breaking, {counts[NON_BREAKING]} non-breaking; gate {gate.describe()}: "
+        f"norce-codegen diff: {report.tally()}; gate {gate.describe()}: "
         + ("fails" if failing else "passes")
     )
     return "\n".join(out) + "\n"

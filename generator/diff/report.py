@@ -143,11 +143,7 @@ def _verdict(report: Report, gate: Gate) -> str:
     if not report.changes:
         return "**Verdict: ✅ no changes** at the wire or in the Python API."
     failing = [c for c in report.changes if gate.fails(c)]
-    counts = {s: sum(1 for c in report.changes if c.severity == s) for s in SEVERITIES}
-    tally = (
-        f"{counts[BREAKING]} breaking, {counts[POTENTIALLY_BREAKING]} potentially breaking, "
-        f"{counts[NON_BREAKING]} non-breaking"
-    )
+    tally = report.tally()
     accepted = sum(1 for c in report.changes if c.accepted)
     tally += f"; {accepted} accepted" if accepted else ""
     if not gate.thresholds:
@@ -228,14 +224,12 @@ def _operations(change: Change) -> str:
 
 def changelog_entry(report: Report, heading: str) -> str:
     """A short Markdown section: counts, what breaks, then the other changes worst first."""
-    total = {s: sum(1 for c in report.changes if c.severity == s) for s in SEVERITIES}
     lines = [
         heading,
         "",
         f"Spec sha256 `{report.new.sha256[:12]}`; compared with "
         f"{md_inline(report.old.version)} ({md_inline(report.old.build or report.old.sha256[:12])}): "
-        f"{total[BREAKING]} breaking, {total[POTENTIALLY_BREAKING]} potentially breaking, "
-        f"{total[NON_BREAKING]} non-breaking.",
+        f"{report.tally()}.",
         "",
     ]
     entries: list[tuple[Change, Callable[[Change], str]]] = [

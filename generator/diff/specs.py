@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..diagnostics import SpecError
-from .changes import BREAKING, NON_BREAKING, SEVERITIES, Change
+from .changes import BREAKING, NON_BREAKING, POTENTIALLY_BREAKING, SEVERITIES, Change
 from .inputs import Input, resolve
 from .nodes import DiffLimitError
 from .python_api import diff_python
@@ -43,11 +43,20 @@ class Report:
     new: SideInfo
     changes: tuple[Change, ...]
 
-    def counts(self, level: str) -> dict[str, int]:
+    def counts(self, level: str | None = None) -> dict[str, int]:
+        """Changes per severity, at ``level`` or (None) at both."""
         return {
-            s: sum(1 for c in self.changes if c.level == level and c.severity == s)
+            s: sum(1 for c in self.changes if c.severity == s and level in (None, c.level))
             for s in SEVERITIES
         }
+
+    def tally(self) -> str:
+        """ "N breaking, N potentially breaking, N non-breaking", both levels together."""
+        counts = self.counts()
+        return (
+            f"{counts[BREAKING]} breaking, {counts[POTENTIALLY_BREAKING]} potentially breaking, "
+            f"{counts[NON_BREAKING]} non-breaking"
+        )
 
     def by_level(self, level: str) -> list[Change]:
         return [c for c in self.changes if c.level == level]
