@@ -156,9 +156,10 @@ def side_of(item: Input, settings: Mapping[str, Any], cache: bool = True) -> Sid
             assert item.blob is not None
             path = Path(tmp) / item.name
             path.write_bytes(item.blob)
-        key = _cache_key(path, settings) if cache else ""
+        inputs = input_key(path, settings) if cache else ""
+        key = digest(SIDE_FORMAT, inputs) if inputs else ""
         cached = _cache_read(key) if key else None
-        side = cached or (_from_generated(path, settings) if key else None)
+        side = cached or (_from_generated(path, settings, inputs) if key else None)
         if side is None:
             with warnings.catch_warnings():  # DCG's notes on formats it maps to str are not ours
                 warnings.simplefilter("ignore")
@@ -179,14 +180,15 @@ def side_of(item: Input, settings: Mapping[str, Any], cache: bool = True) -> Sid
         return side
 
 
-def _from_generated(path: Path, settings: Mapping[str, Any]) -> Side | None:
+def _from_generated(path: Path, settings: Mapping[str, Any], inputs: str) -> Side | None:
     """The Side of the project's spec read from ``generated/``, when that is exactly what
-    ``generate`` would write for it now (same input key, every file intact): no validation, no
+    ``generate`` would write for it now (``inputs``, its input key, matches and every file is
+    intact): no validation, no
     DCG, no rendering. The spec is read again for the wire diff; the operations' Python names come
     from the generated ``operations`` module. Anything unexpected there means a full build."""
     spec, out = PROJECT_ROOT / str(settings["spec"]), PROJECT_ROOT / str(settings["out"])
     try:
-        if path.resolve() != spec.resolve() or not is_up_to_date(out, input_key(path, settings)):
+        if path.resolve() != spec.resolve() or not is_up_to_date(out, inputs):
             return None
         files = read_tree(out)
     except OSError:
@@ -259,10 +261,6 @@ def _side(doc: Admitted, api: Api, files: Mapping[str, bytes]) -> Side:
 
 
 # --- cache: the build cache's "diff-sides" folder (content-addressed, bounded, safe to lose) ---
-
-
-def _cache_key(path: Path, settings: Mapping[str, Any]) -> str:
-    return digest(SIDE_FORMAT, input_key(path, settings))
 
 
 def _cache_read(key: str) -> Side | None:
