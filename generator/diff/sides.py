@@ -183,9 +183,9 @@ def side_of(item: Input, settings: Mapping[str, Any], cache: bool = True) -> Sid
 def _from_generated(path: Path, settings: Mapping[str, Any], inputs: str) -> Side | None:
     """The Side of the project's spec read from ``generated/``, when that is exactly what
     ``generate`` would write for it now (``inputs``, its input key, matches and every file is
-    intact): no validation, no
-    DCG, no rendering. The spec is read again for the wire diff; the operations' Python names come
-    from the generated ``operations`` module. Anything unexpected there means a full build."""
+    intact): no validation, no DCG, no rendering. The spec is read again for the wire diff; the
+    operations' Python names come from the generated ``operations`` module. Anything unexpected
+    there means a full build."""
     spec, out = PROJECT_ROOT / str(settings["spec"]), PROJECT_ROOT / str(settings["out"])
     try:
         if path.resolve() != spec.resolve() or not is_up_to_date(out, inputs):
