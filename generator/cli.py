@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .build.freshness import KEY_FILE, input_key, is_up_to_date, key_record
-from .build.manifest import MANIFEST, ManifestError, read_manifest
+from .build.manifest import MANIFEST, ManifestError
 from .build.write import (
     WriteError,
     check_replaceable,
@@ -354,23 +354,22 @@ def _verify(args: argparse.Namespace) -> int:
     from .vendoring.vendor import verify
 
     try:
-        problems = verify(args.folder, args.spec, load_settings())
+        verified = verify(args.folder, args.spec, load_settings())
     except ManifestError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_SPEC
-    if problems:
+    if verified.problems:
         print(
             f"{args.folder} does not match its manifest"
             + (f" or {args.spec}" if args.spec else "")
             + ":",
             file=sys.stderr,
         )
-        for problem in problems:
+        for problem in verified.problems:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_STALE
-    listed = len(read_manifest(args.folder)["files"])
     print(
-        f"{args.folder} matches its manifest: the {listed} files {MANIFEST} lists, nothing added"
+        f"{args.folder} matches its manifest: the {verified.listed} files {MANIFEST} lists, nothing added"
         + (f"; and {args.spec}" if args.spec else "")
     )
     return EXIT_OK

@@ -148,7 +148,15 @@ def _check_replaceable(folder: Path, force: bool) -> None:
         )
 
 
-def verify(folder: Path, spec: Path | None, settings: Mapping[str, Any]) -> list[str]:
+@dataclass(frozen=True, slots=True)
+class Verified:
+    """What ``verify`` found: one line per problem, and how many files the manifest lists."""
+
+    problems: list[str]
+    listed: int
+
+
+def verify(folder: Path, spec: Path | None, settings: Mapping[str, Any]) -> Verified:
     """Problems with a vendored copy: local edits, and with ``spec`` what regenerating would change.
 
     Raises:
@@ -157,8 +165,9 @@ def verify(folder: Path, spec: Path | None, settings: Mapping[str, Any]) -> list
     """
     record = read_manifest(folder)
     problems = compare(folder, record).lines()
+    listed = len(record["files"])
     if spec is None:
-        return problems
+        return Verified(problems, listed)
     try:
         name = package_name(str(record.get("package")))
     except VendorError as exc:
@@ -172,7 +181,7 @@ def verify(folder: Path, spec: Path | None, settings: Mapping[str, Any]) -> list
         )
     fresh = _fresh_hashes(strip_package(result.files, name))
     problems += _stale(record["files"], fresh)
-    return problems
+    return Verified(problems, listed)
 
 
 def _copy_settings(settings: Mapping[str, Any], folder: Path, name: str) -> dict[str, Any]:
@@ -201,6 +210,7 @@ __all__ = [
     "RUNTIME_DEPENDENCIES",
     "VendorError",
     "Vendored",
+    "Verified",
     "import_path",
     "package_name",
     "strip_package",
